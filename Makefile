@@ -1,0 +1,50 @@
+# Everyday commands. Each target installs what it needs (locked versions) on first use.
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test test-fast lint format bench mutation serve clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python python3
+	touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup  ## the main job: a year of the system on the sample member base
+	$(BIN)/staycertified demo
+
+serve: setup  ## the HTTP API of the sandbox on 127.0.0.1:8000
+	$(BIN)/staycertified serve
+
+test: setup  ## the whole suite, as CI runs it
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-fast: setup  ## unit tests only
+	$(BIN)/pytest tests/unit -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared/staycertified functions
+	$(BIN)/cfn-lint template.yaml
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup  ## prints the benchmark figures (cold start, renewal month, status latency)
+	$(BIN)/python -m bench
+
+mutation: setup  ## mutation score of staycertified/domain
+	$(BIN)/mutmut run; $(BIN)/mutmut results
+
+clean:
+	rm -rf $(VENV) $(TOOLS) outbox .pytest_cache .mypy_cache .ruff_cache mutants
