@@ -1,0 +1,103 @@
+"""DynamoDB keys of the single table, designed from the access patterns.
+
+One table (`TABLE_NAME`), generic keys `PK`/`SK` and three overloaded GSIs.
+Every item about a member lives in the member's partition, so the status check
+reads it all in one Query.
+
+| access pattern                                   | key or index                                         |
+|--------------------------------------------------|------------------------------------------------------|
+| everything about a member (status check, R37)    | Query PK = MEMBER#<memberId>                         |
+| member profile                                   | PK = MEMBER#<memberId>, SK = PROFILE                 |
+| certification                                    | SK = CERT#<certNo>                                   |
+| certification by certificate number (R38, APIs)  | GSI2: GSI2PK = CERTNO#<certNo>, GSI2SK = CERT        |
+| certifications by anniversary month (R3, R4)     | GSI1: GSI1PK = ANNIV#<MM>, GSI1SK = CERT#<certNo>    |
+| a certification's cycles                         | SK begins_with CERT#<certNo>#CYCLE#                  |
+| cycles ending in a month (daily sweep, R16, R21) | GSI1: GSI1PK = CYCLEEND#<YYYY-MM>, GSI1SK = <end>#<certNo> |
+| rollovers in a year (audit pool, R25)            | GSI3: GSI3PK = ROLLOVER#<YYYY>, GSI3SK = <advancedOn>#<certNo> |
+| activities of a certification                    | SK begins_with CERT#<certNo>#ACT#                    |
+| provider CE completion, once (R13)               | PK = PROVIDERCE#<completionId>, SK = COMPLETION (condition) |
+| attestation of a cycle (R18)                     | SK = CERT#<certNo>#ATTEST#<cycleStart>               |
+| invoice of a membership year, once (R3)          | SK = CERT#<certNo>#INV#<year> (condition)            |
+| invoice by id (webhook, staff payment)           | GSI2: GSI2PK = INVOICE#<invoiceId>, GSI2SK = INVOICE |
+| payment, once per provider payment id (R7)       | PK = PAYMENT#<paymentId>, SK = PAYMENT (condition)   |
+| notice ledger, once per step and channel (R5)    | SK = CERT#<certNo>#NOTICE#<period>#<step>#<channel> (condition) |
+| member by certificate number, anonymous (R38)    | GSI2 as above (the certification item carries last name for the check) |
+
+Identifiers are upper-cased where they are codes; dates are ISO `YYYY-MM-DD`,
+so string order is date order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+PROFILE = "PROFILE"
+
+
+def member_pk(member_id: str) -> str:
+    return f"MEMBER#{member_id}"
+
+
+def cert_sk(certificate_number: str) -> str:
+    return f"CERT#{certificate_number}"
+
+
+def cert_prefix(certificate_number: str) -> str:
+    """Prefix of every item that belongs to one certification (its own item excluded)."""
+    return f"CERT#{certificate_number}#"
+
+
+def certno_gsi2pk(certificate_number: str) -> str:
+    return f"CERTNO#{certificate_number}"
+
+
+def anniversary_gsi1pk(month: int) -> str:
+    return f"ANNIV#{month:02d}"
+
+
+def cycle_sk(certificate_number: str, start: date) -> str:
+    return f"CERT#{certificate_number}#CYCLE#{start.isoformat()}"
+
+
+def cycle_end_gsi1pk(end: date) -> str:
+    return f"CYCLEEND#{end.year:04d}-{end.month:02d}"
+
+
+def cycle_end_gsi1sk(end: date, certificate_number: str) -> str:
+    return f"{end.isoformat()}#{certificate_number}"
+
+
+def rollover_gsi3pk(year: int) -> str:
+    return f"ROLLOVER#{year:04d}"
+
+
+def rollover_gsi3sk(advanced_on: date, certificate_number: str) -> str:
+    return f"{advanced_on.isoformat()}#{certificate_number}"
+
+
+def activity_sk(certificate_number: str, effective: date, activity_id: str) -> str:
+    return f"CERT#{certificate_number}#ACT#{effective.isoformat()}#{activity_id}"
+
+
+def provider_ce_pk(completion_id: str) -> str:
+    return f"PROVIDERCE#{completion_id}"
+
+
+def attestation_sk(certificate_number: str, cycle_start: date) -> str:
+    return f"CERT#{certificate_number}#ATTEST#{cycle_start.isoformat()}"
+
+
+def invoice_sk(certificate_number: str, membership_year: int) -> str:
+    return f"CERT#{certificate_number}#INV#{membership_year:04d}"
+
+
+def invoice_gsi2pk(invoice_id: str) -> str:
+    return f"INVOICE#{invoice_id}"
+
+
+def payment_pk(payment_id: str) -> str:
+    return f"PAYMENT#{payment_id}"
+
+
+def notice_sk(certificate_number: str, period: str, step: str, channel: str) -> str:
+    return f"CERT#{certificate_number}#NOTICE#{period}#{step}#{channel}"

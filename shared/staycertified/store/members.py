@@ -1,0 +1,204 @@
+"""Members and their certifications, and the one-Query member record (R37)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from pydantic import BaseModel, ConfigDict, Field
+
+from staycertified.domain.model import (
+    Activity,
+    Attestation,
+    Certification,
+    Cycle,
+    Invoice,
+    Member,
+)
+from staycertified.store import keys
+from staycertified.store.table import from_item, query_all, to_item
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+MEMBER = "Member"
+CERTIFICATION = "Certification"
+CYCLE = "Cycle"
+ACTIVITY = "Activity"
+ATTESTATION = "Attestation"
+INVOICE = "Invoice"
+NOTICE = "Notice"
+
+
+class NoticeRecord(BaseModel):
+    """A line of the notice ledger (R5)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    certificate_number: str
+    period: str
+    step: str
+    channel: str
+    sent_on: str
+    flags: list[str] = Field(default_factory=list)
+
+
+class CertificationRecord(BaseModel):
+    """One certification with everything recorded about it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    certification: Certification
+    cycles: list[Cycle] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    attestations: list[Attestation] = Field(default_factory=list)
+    invoices: list[Invoice] = Field(default_factory=list)
+    notices: list[NoticeRecord] = Field(default_factory=list)
+
+
+class MemberRecord(BaseModel):
+    """Everything about a member, read in one Query of the member's partition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: Member
+    certifications: list[CertificationRecord]
+
+    def certification(self, certificate_number: str) -> CertificationRecord | None:
+        return next(
+            (
+                c
+                for c in self.certifications
+                if c.certification.certificate_number == certificate_number
+            ),
+            None,
+        )
+
+
+_ENTITY_MODELS: dict[str, type[BaseModel]] = {
+    CYCLE: Cycle,
+    ACTIVITY: Activity,
+    ATTESTATION: Attestation,
+    INVOICE: Invoice,
+    NOTICE: NoticeRecord,
+}
+_RECORD_FIELD = {
+    CYCLE: "cycles",
+    ACTIVITY: "activities",
+    ATTESTATION: "attestations",
+    INVOICE: "invoices",
+    NOTICE: "notices",
+}
+
+
+def member_item(member: Member) -> dict[str, Any]:
+    return to_item(member, MEMBER, PK=keys.member_pk(member.member_id), SK=keys.PROFILE)
+
+
+def certification_item(certification: Certification, last_name: str) -> dict[str, Any]:
+    """The certification, indexed by anniversary month and certificate number.
+
+    It carries the member's last name so that the public verification (R38)
+    can compare it without reading the profile.
+    """
+    item = to_item(
+        certification,
+        CERTIFICATION,
+        PK=keys.member_pk(certification.member_id),
+        SK=keys.cert_sk(certification.certificate_number),
+        GSI1PK=keys.anniversary_gsi1pk(certification.anniversary_month),
+        GSI1SK=keys.cert_sk(certification.certificate_number),
+        GSI2PK=keys.certno_gsi2pk(certification.certificate_number),
+        GSI2SK="CERT",
+    )
+    item["member_last_name"] = last_name
+    return item
+
+
+def cycle_item(member_id: str, cycle: Cycle) -> dict[str, Any]:
+    extra: dict[str, str] = {}
+    if cycle.advanced_on is not None:
+        extra = {
+            "GSI3PK": keys.rollover_gsi3pk(cycle.advanced_on.year),
+            "GSI3SK": keys.rollover_gsi3sk(cycle.advanced_on, cycle.certificate_number),
+        }
+    return to_item(
+        cycle,
+        CYCLE,
+        PK=keys.member_pk(member_id),
+        SK=keys.cycle_sk(cycle.certificate_number, cycle.start),
+        GSI1PK=keys.cycle_end_gsi1pk(cycle.end),
+        GSI1SK=keys.cycle_end_gsi1sk(cycle.end, cycle.certificate_number),
+        **extra,
+    )
+
+
+def put_member(table: Table, member: Member) -> None:
+    table.put_item(Item=member_item(member))
+
+
+def put_certification(table: Table, certification: Certification, last_name: str) -> None:
+    table.put_item(Item=certification_item(certification, last_name))
+
+
+def load_member(table: Table, member_id: str) -> MemberRecord | None:
+    """The whole member record in one (paginated) Query; None if unknown."""
+    items = query_all(
+        table,
+        KeyConditionExpression=Key("PK").eq(keys.member_pk(member_id)),
+        ConsistentRead=True,
+    )
+    return assemble_member_record(items)
+
+
+def assemble_member_record(items: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> MemberRecord | None:
+    member: Member | None = None
+    certifications: dict[str, Certification] = {}
+    parts: dict[str, dict[str, list[BaseModel]]] = {}
+    for item in items:
+        kind = item.get("entity")
+        if kind == MEMBER:
+            member = from_item(Member, item)
+        elif kind == CERTIFICATION:
+            data = {k: v for k, v in item.items() if k != "member_last_name"}
+            cert = from_item(Certification, data)
+            certifications[cert.certificate_number] = cert
+        elif kind in _ENTITY_MODELS:
+            entity = from_item(_ENTITY_MODELS[kind], item)
+            certno = str(getattr(entity, "certificate_number"))  # noqa: B009
+            parts.setdefault(certno, {}).setdefault(_RECORD_FIELD[kind], []).append(entity)
+    if member is None:
+        return None
+    records = [
+        CertificationRecord(certification=cert, **parts.get(certno, {}))  # type: ignore[arg-type]
+        for certno, cert in sorted(certifications.items())
+    ]
+    return MemberRecord(member=member, certifications=records)
+
+
+def find_certification(table: Table, certificate_number: str) -> tuple[Certification, str] | None:
+    """The certification with this number and the member's last name (GSI2), or None."""
+    page = table.query(
+        IndexName="GSI2",
+        KeyConditionExpression=Key("GSI2PK").eq(keys.certno_gsi2pk(certificate_number))
+        & Key("GSI2SK").eq("CERT"),
+    )
+    items = page.get("Items", [])
+    if not items:
+        return None
+    item = items[0]
+    last_name = str(item.get("member_last_name", ""))
+    data = {k: v for k, v in item.items() if k != "member_last_name"}
+    return from_item(Certification, data), last_name
+
+
+def certifications_by_anniversary_month(table: Table, month: int) -> Iterator[Certification]:
+    """Every certification whose anniversary falls in `month` (GSI1, never a Scan)."""
+    for item in query_all(
+        table,
+        IndexName="GSI1",
+        KeyConditionExpression=Key("GSI1PK").eq(keys.anniversary_gsi1pk(month)),
+    ):
+        data = {k: v for k, v in item.items() if k != "member_last_name"}
+        yield from_item(Certification, data)
