@@ -1,0 +1,260 @@
+"""The schema of the policy file (R1, R2, R35): every value is versioned.
+
+`Versioned[T]` is a list of `{effective_from, value}`; `.at(day)` answers the
+version in force on `day` (R2). Versions must be strictly increasing in date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+
+from staycertified.domain import errors
+from staycertified.domain.errors import DomainError
+from staycertified.domain.model import Category, Channel, Unit
+
+T = TypeVar("T")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Version(Frozen, Generic[T]):
+    effective_from: date
+    value: T
+    note: str = ""
+
+
+class Versioned(RootModel[tuple[Version[T], ...]], Generic[T]):
+    """Several versions of one value, strictly increasing in `effective_from` (R2)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _strictly_increasing(self) -> Versioned[T]:
+        if not self.root:
+            raise ValueError("a versioned value needs at least one version")
+        days = [v.effective_from for v in self.root]
+        for earlier, later in pairwise(days):
+            if later <= earlier:
+                raise ValueError(
+                    f"versions must be strictly increasing in effective_from: "
+                    f"{later} after {earlier}"
+                )
+        return self
+
+    def version_at(self, day: date) -> Version[T]:
+        """The version in force on `day` (R2)."""
+        in_force = [v for v in self.root if v.effective_from <= day]
+        if not in_force:
+            raise DomainError(
+                errors.POLICY_NOT_IN_FORCE,
+                f"no policy version in force on {day} (first is {self.root[0].effective_from})",
+                "R2",
+            )
+        return in_force[-1]
+
+    def at(self, day: date) -> T:
+        return self.version_at(day).value
+
+
+class RecertRoute(StrEnum):
+    """R28."""
+
+    CCP = "CCP"
+    EXAM = "EXAM"
+
+
+class CertificationType(Frozen):
+    """One row of the catalogue (R1)."""
+
+    name: str
+    points_per_cycle: Versioned[Decimal]
+    annual_fee: Versioned[Decimal | None]
+    recertification_fee: dict[RecertRoute, Versioned[Decimal | None]]
+
+
+class RenewalStep(Frozen):
+    """R4: a notice at `offset_months` from the due month, on these channels."""
+
+    step: str
+    offset_months: int
+    channels: tuple[Channel, ...]
+
+
+class Renewal(Frozen):
+    due_day: Versioned[Literal["LAST_DAY_OF_ANNIVERSARY_MONTH"]]
+    cadence: Versioned[tuple[RenewalStep, ...]]
+    grace_days: Versioned[int] = Field()
+
+
+class CategoryRule(Frozen):
+    """R11: points per unit, optional cap per cycle, first delivery only."""
+
+    rates: Versioned[dict[Unit, Decimal]]
+    cap_per_cycle: Versioned[Decimal | None]
+    first_delivery_only: Versioned[bool]
+
+
+class Ccp(Frozen):
+    categories: dict[Category, CategoryRule]
+    quantity_step: Versioned[Decimal]
+    notice_offsets_days: Versioned[tuple[int, ...]]
+    employment_eligible_until: Versioned[date | None]
+
+    @model_validator(mode="after")
+    def _every_category(self) -> Ccp:
+        missing = set(Category) - set(self.categories)
+        if missing:
+            raise ValueError(f"ccp.categories lacks {sorted(missing)}")
+        return self
+
+
+class MonthDay(Frozen):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=28)
+
+
+class Audit(Frozen):
+    """R25, R26."""
+
+    draw_on: Versioned[MonthDay]
+    rate: Versioned[Decimal]
+    minimum: Versioned[int]
+    notice_by: Versioned[MonthDay]
+    response_days: Versioned[int]
+    reminder_days_before: Versioned[int]
+
+
+class Recertification(Frozen):
+    """R29 window, R31 application validity."""
+
+    window_years: Versioned[int]
+    application_valid_years: Versioned[int]
+
+
+class Fact(Frozen):
+    """A predicate on one answer of the applicant (R35)."""
+
+    fact: str
+    op: Literal["is_true", "eq", "gte", "lte", "within_months_ago"]
+    value: bool | int | str | None = None
+    item: str
+    message: str
+
+
+class AllOf(Frozen):
+    all_of: tuple[Predicate, ...]
+
+
+class AnyOf(Frozen):
+    any_of: tuple[Predicate, ...]
+
+
+Predicate = Fact | AllOf | AnyOf
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class EligibilityRoute(Frozen):
+    route: str
+    name: str
+    enabled: bool
+    requires: Predicate
+
+
+class EligibilityNote(Frozen):
+    code: str
+    message: str
+
+
+class Eligibility(Frozen):
+    """R34/R35: routes made of predicates, and notes every answer carries."""
+
+    routes: tuple[EligibilityRoute, ...]
+    notes: tuple[EligibilityNote, ...]
+    felony_fact: str = "felony"
+
+
+class Dates(Frozen):
+    time_zone: Versioned[str]
+
+
+class Policy(Frozen):
+    """The whole policy file. Ask it for values with the date that matters (R2)."""
+
+    policy_id: str
+    dates: Dates
+    catalogue: dict[str, CertificationType]
+    renewal: Renewal
+    ccp: Ccp
+    audit: Audit
+    recertification: Recertification
+    eligibility: dict[str, Versioned[Eligibility]]
+
+    def certification_type(self, code: str) -> CertificationType:
+        """R1: unknown type -> UNKNOWN_CERTIFICATION."""
+        try:
+            return self.catalogue[code]
+        except KeyError:
+            raise DomainError(
+                errors.UNKNOWN_CERTIFICATION, f"unknown certification type {code!r}", "R1"
+            ) from None
+
+    def points_required(self, code: str, day: date) -> Decimal:
+        """R1: CCP points per cycle, version in force on `day` (the cycle start)."""
+        return self.certification_type(code).points_per_cycle.at(day)
+
+    def annual_fee(self, code: str, day: date) -> Decimal:
+        """R1: the fee in force on the invoice date; unset -> FEE_NOT_CONFIGURED."""
+        fee = self.certification_type(code).annual_fee.at(day)
+        if fee is None:
+            raise DomainError(
+                errors.FEE_NOT_CONFIGURED, f"no annual fee configured for {code} on {day}", "R1"
+            )
+        return fee
+
+    def recertification_fee(self, code: str, route: RecertRoute, day: date) -> Decimal:
+        """R29: recertification fee per type and route."""
+        fees = self.certification_type(code).recertification_fee
+        fee = fees[route].at(day) if route in fees else None
+        if fee is None:
+            raise DomainError(
+                errors.FEE_NOT_CONFIGURED,
+                f"no {route} recertification fee configured for {code} on {day}",
+                "R29",
+            )
+        return fee
+
+    def time_zone(self, day: date) -> str:
+        return self.dates.time_zone.at(day)
+
+    def category_rule(self, category: Category) -> CategoryRule:
+        return self.ccp.categories[category]
+
+    def versioned_values(self) -> Iterator[tuple[str, Versioned[object]]]:
+        """Every versioned value with its path (for checks and docs)."""
+        yield from _walk(self, "")
+
+
+def _walk(node: object, path: str) -> Iterator[tuple[str, Versioned[object]]]:
+    if isinstance(node, Versioned):
+        yield path, node
+        for version in node.root:
+            yield from _walk(version.value, f"{path}@{version.effective_from}")
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), f"{path}.{name}".lstrip("."))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}")
+    elif isinstance(node, tuple):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{path}[{index}]")
