@@ -152,7 +152,9 @@ def load_member(table: Table, member_id: str) -> MemberRecord | None:
     return assemble_member_record(items)
 
 
-def assemble_member_record(items: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> MemberRecord | None:
+def assemble_member_record(
+    items: Iterator[dict[str, Any]] | list[dict[str, Any]],
+) -> MemberRecord | None:
     member: Member | None = None
     certifications: dict[str, Certification] = {}
     parts: dict[str, dict[str, list[BaseModel]]] = {}
@@ -202,3 +204,15 @@ def certifications_by_anniversary_month(table: Table, month: int) -> Iterator[Ce
     ):
         data = {k: v for k, v in item.items() if k != "member_last_name"}
         yield from_item(Certification, data)
+
+
+def activity_item(member_id: str, activity: Activity) -> dict[str, Any]:
+    """An activity in its certification's part of the member partition (R10-R13)."""
+    return to_item(
+        activity,
+        ACTIVITY,
+        PK=keys.member_pk(member_id),
+        SK=keys.activity_sk(
+            activity.certificate_number, activity.effective_date, activity.activity_id
+        ),
+    )

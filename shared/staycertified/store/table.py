@@ -32,7 +32,9 @@ def default_table() -> Table:
 
 def to_item(entity: BaseModel, kind: str, **keys: str) -> dict[str, Any]:
     """An entity as a DynamoDB item with its keys; `None` fields are left out."""
-    item: dict[str, Any] = {k: v for k, v in entity.model_dump(mode="json").items() if v is not None}
+    item: dict[str, Any] = {
+        k: v for k, v in entity.model_dump(mode="json").items() if v is not None
+    }
     item.update(keys)
     item["entity"] = kind
     return item

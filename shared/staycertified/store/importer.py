@@ -1,0 +1,256 @@
+"""Member import: one CSV row per certification (the `staycertified import FILE`
+format, also `Sandbox.load_members`).
+
+Columns: member_id, first_name, last_name, email, address_line1, address_line2,
+city, state, postal_code, country, certification_type, certificate_number,
+certified_on, recertified_on, paid_through, cycle_points (the last three
+optional).
+
+- Without `paid_through` the certification is in good standing on the import
+  date: every fee whose due month has ended is taken as paid (R3, R7).
+- `cycle_points` are the points already earned in the current cycle; they are
+  recorded as one verified staff activity dated on the import date.
+- The current cycle is written (R9); the previous one too, as rolled over on
+  the current cycle's start, when its fees were paid (R16): the audit pool of
+  the next January needs it (R25).
+
+A bad row is reported with its row number and a stable code, and nothing of it
+is written. Re-importing the same file writes the same items again (an upsert).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from staycertified.domain import cycles
+from staycertified.domain.dates import anniversary_month_end
+from staycertified.domain.errors import DomainError
+from staycertified.domain.model import (
+    Activity,
+    ActivitySource,
+    Category,
+    Certification,
+    Cycle,
+    Member,
+    PostalAddress,
+    Qualifies,
+    Unit,
+)
+from staycertified.policy import load_policy
+from staycertified.policy.model import Policy
+from staycertified.store import members
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+COLUMNS = (
+    "member_id", "first_name", "last_name", "email", "address_line1", "address_line2",
+    "city", "state", "postal_code", "country", "certification_type", "certificate_number",
+    "certified_on", "recertified_on", "paid_through", "cycle_points",
+)  # fmt: skip
+IMPORTED_POINTS_TITLE = "Points carried over from the previous records system"
+
+
+class ImportRow(BaseModel):
+    """One CSV row, validated; blank optional cells are None."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    member_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    first_name: str = Field(min_length=1)
+    last_name: str = Field(min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    certification_type: str = Field(min_length=1)
+    certificate_number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    certified_on: date
+    recertified_on: date | None = None
+    paid_through: date | None = None
+    cycle_points: Decimal | None = Field(default=None, ge=0)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("certification_type")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class ImportError_(BaseModel):
+    row: int
+    code: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    imported: int = 0
+    members: int = 0
+    errors: list[ImportError_] = Field(default_factory=list)
+
+
+class RowRejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def read_csv(path: str | Path) -> Iterator[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def import_members(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    table: Table,
+    today: date,
+    policy: Policy | None = None,
+) -> ImportReport:
+    """Validate every row, then write the good ones in batches (see module doc)."""
+    policy = policy or load_policy()
+    report = ImportReport()
+    member_ids: set[str] = set()
+    with table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
+        for number, raw in enumerate(rows, start=1):
+            try:
+                items = items_for_row(parse_row(raw), today, policy)
+            except RowRejected as rejected:
+                report.errors.append(
+                    ImportError_(row=number, code=rejected.code, message=rejected.message)
+                )
+                continue
+            for item in items:
+                batch.put_item(Item=item)
+            report.imported += 1
+            member_ids.add(str(raw.get("member_id", "")).strip())
+    report.members = len(member_ids)
+    return report
+
+
+def parse_row(raw: Mapping[str, Any]) -> ImportRow:
+    try:
+        return ImportRow.model_validate(dict(raw))
+    except ValidationError as exc:
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+        raise RowRejected("INVALID_ROW", f"invalid or missing: {fields}") from None
+    except InvalidOperation:
+        raise RowRejected("INVALID_ROW", "invalid number") from None
+
+
+def items_for_row(row: ImportRow, today: date, policy: Policy) -> list[dict[str, Any]]:
+    """The items one row becomes: profile, certification, cycles, imported points."""
+    try:
+        policy.certification_type(row.certification_type)  # R1
+    except DomainError as exc:
+        raise RowRejected(exc.code, exc.message) from None
+    anchor = row.recertified_on or row.certified_on
+    if anchor > today or (row.recertified_on and row.recertified_on < row.certified_on):
+        raise RowRejected("INVALID_DATES", "certification dates are in the future or out of order")
+    member = member_of(row)
+    certification = Certification(
+        member_id=row.member_id,
+        certificate_number=row.certificate_number,
+        type=row.certification_type,
+        certified_on=row.certified_on,
+        recertified_on=row.recertified_on,
+        paid_through=row.paid_through or paid_through_in_good_standing(anchor, today),
+    )
+    current = cycles.current_cycle(certification, today, policy)
+    items = [
+        members.member_item(member),
+        members.certification_item(certification, member.last_name),
+        members.cycle_item(row.member_id, current),
+    ]
+    previous = previous_cycle_if_rolled_over(certification, current, policy)
+    if previous is not None:
+        items.append(members.cycle_item(row.member_id, previous))
+    if row.cycle_points:
+        items.append(imported_points_item(row, certification, today))
+    return items
+
+
+def member_of(row: ImportRow) -> Member:
+    address = None
+    if row.address_line1 and row.city and row.postal_code:
+        address = PostalAddress(
+            line1=row.address_line1,
+            line2=row.address_line2 or "",
+            city=row.city,
+            state=row.state or "",
+            postal_code=row.postal_code,
+            country=row.country or "US",
+        )
+    return Member(
+        member_id=row.member_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        address=address,
+    )
+
+
+def paid_through_in_good_standing(anchor: date, today: date) -> date:
+    """`paid_through` such that every fee whose due month has ended is paid (R3, R7).
+
+    The first fee falls due in the anniversary month a year after the anchor;
+    paying membership year Y covers through the anniversary month of Y + 1.
+    """
+    last_ended_year = today.year if anchor.month < today.month else today.year - 1
+    covered_year = max(anchor.year, last_ended_year) + 1
+    return anniversary_month_end(anchor, covered_year)
+
+
+def previous_cycle_if_rolled_over(
+    certification: Certification, current: Cycle, policy: Policy
+) -> Cycle | None:
+    """The cycle before `current`, rolled over on `current.start` when its fees were paid."""
+    anchor = certification.anchor_date
+    index = cycles.cycle_index_on(anchor, current.start)
+    if not index:
+        return None
+    previous = cycles.make_cycle(certification, index - 1, policy)
+    last_due = anniversary_month_end(anchor, previous.end.year)
+    if last_due > previous.end:
+        last_due = anniversary_month_end(anchor, previous.end.year - 1)
+    paid_through = certification.paid_through
+    if paid_through is None or paid_through < last_due:
+        return None
+    return previous.model_copy(update={"advanced_on": current.start})
+
+
+def imported_points_item(
+    row: ImportRow, certification: Certification, today: date
+) -> dict[str, Any]:
+    points = row.cycle_points or Decimal(0)
+    activity = Activity(
+        activity_id=f"IMPORT-{certification.certificate_number}",
+        certificate_number=certification.certificate_number,
+        category=Category.PROFESSIONAL_EDUCATION,
+        title=IMPORTED_POINTS_TITLE,
+        provider="import",
+        completed_on=today,
+        quantity=points,
+        unit=Unit.CONTACT_HOUR,
+        qualifies=Qualifies.HEALTHCARE_KNOWLEDGE,
+        source=ActivitySource.STAFF,
+        verified=True,
+        points=points,
+        recorded_on=today,
+    )
+    return members.activity_item(row.member_id, activity)

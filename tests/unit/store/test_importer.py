@@ -1,0 +1,130 @@
+"""The member import (`staycertified import FILE`, `Sandbox.load_members`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from staycertified.store.importer import (
+    import_members,
+    paid_through_in_good_standing,
+    read_csv,
+)
+from staycertified.store.members import find_certification, load_member
+
+SAMPLE = Path(__file__).parents[3] / "data" / "sample_members.csv"
+IMPORT_DAY = date(2026, 1, 1)
+
+
+def row(**overrides: str) -> dict[str, str]:
+    base = {
+        "member_id": "M1", "first_name": "Rosa", "last_name": "Diaz",
+        "email": "rosa@example.com", "address_line1": "1 Main St", "address_line2": "",
+        "city": "Chicago", "state": "IL", "postal_code": "60601", "country": "US",
+        "certification_type": "RMA", "certificate_number": "RMA-1",
+        "certified_on": "2022-05-17", "recertified_on": "", "paid_through": "",
+        "cycle_points": "",
+    }  # fmt: skip
+    return {**base, **overrides}
+
+
+@pytest.fixture
+def table(ddb_tables):
+    return ddb_tables["Table"]
+
+
+@pytest.mark.parametrize(
+    ("anchor", "today", "expected"),
+    [
+        # R3/R7: May anniversary, on 2026-01-01 the 2025 fee (due May 2025) is paid -> May 2026.
+        (date(2022, 5, 17), date(2026, 1, 1), date(2026, 5, 31)),
+        # Certified last November: first fee due November 2026, so covered through then.
+        (date(2025, 11, 3), date(2026, 1, 1), date(2026, 11, 30)),
+        # The due month itself has not ended on its first day.
+        (date(2020, 1, 15), date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2020, 1, 15), date(2026, 2, 1), date(2027, 1, 31)),
+        # R39: a 29 February anniversary falls in February every year.
+        (date(2024, 2, 29), date(2026, 3, 1), date(2027, 2, 28)),
+        # December anniversary across the year boundary.
+        (date(2019, 12, 31), date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
+def test_r3_r7_without_paid_through_the_member_is_in_good_standing(anchor, today, expected):
+    assert paid_through_in_good_standing(anchor, today) == expected
+
+
+def test_import_writes_profile_certification_cycle_and_points(table):
+    report = import_members([row(cycle_points="12")], table=table, today=IMPORT_DAY)
+
+    assert report.imported == 1 and report.errors == []
+    record = load_member(table, "M1")
+    assert record is not None
+    assert record.member.address is not None and record.member.address.city == "Chicago"
+    cert = record.certification("RMA-1")
+    assert cert is not None
+    assert cert.certification.paid_through == date(2026, 5, 31)
+    # R9: the current cycle on 2026-01-01 started 2025-05-17.
+    current = [c for c in cert.cycles if c.start == date(2025, 5, 17)]
+    assert current and current[0].end == date(2028, 5, 16)
+    assert current[0].points_required == Decimal(30)
+    assert [a.points for a in cert.activities] == [Decimal(12)]
+
+
+def test_r16_previous_cycle_is_stored_as_rolled_over_when_its_fees_were_paid(table):
+    import_members([row()], table=table, today=IMPORT_DAY)
+
+    cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
+    previous = [c for c in cert.cycles if c.start == date(2022, 5, 17)]  # type: ignore[union-attr]
+    assert previous and previous[0].advanced_on == date(2025, 5, 17)
+
+
+def test_r16_previous_cycle_with_unpaid_fees_did_not_roll_over(table):
+    import_members([row(paid_through="2024-05-31")], table=table, today=IMPORT_DAY)
+
+    cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
+    assert [c.start for c in cert.cycles] == [date(2025, 5, 17)]  # type: ignore[union-attr]
+
+
+def test_missing_address_imports_the_member_without_one(table):
+    import_members([row(address_line1="", city="", postal_code="")], table=table, today=IMPORT_DAY)
+
+    record = load_member(table, "M1")
+    assert record is not None and record.member.address is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"certification_type": "XYZ"}, "UNKNOWN_CERTIFICATION"),  # R1
+        ({"certified_on": "not-a-date"}, "INVALID_ROW"),
+        ({"member_id": ""}, "INVALID_ROW"),
+        ({"email": "no-at-sign"}, "INVALID_ROW"),
+        ({"cycle_points": "-3"}, "INVALID_ROW"),
+        ({"certified_on": "2026-06-01"}, "INVALID_DATES"),
+    ],
+)
+def test_bad_rows_are_reported_and_nothing_of_them_is_written(table, overrides, code):
+    report = import_members([row(**overrides)], table=table, today=IMPORT_DAY)
+
+    assert report.imported == 0
+    assert [(e.row, e.code) for e in report.errors] == [(1, code)]
+    assert load_member(table, overrides.get("member_id") or "M1") is None
+
+
+def test_certification_is_found_by_number_with_the_last_name_for_r38(table):
+    import_members([row()], table=table, today=IMPORT_DAY)
+
+    found = find_certification(table, "RMA-1")
+    assert found is not None and found[1] == "Diaz"
+    assert find_certification(table, "RMA-2") is None
+
+
+def test_sample_member_base_imports_cleanly(table):
+    report = import_members(read_csv(SAMPLE), table=table, today=IMPORT_DAY)
+
+    assert report.errors == []
+    assert report.imported > 400
+    assert report.members > 400
