@@ -1,0 +1,1 @@
+"""The payment provider: webhook signatures (R6). See `signature.py`."""

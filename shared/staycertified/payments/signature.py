@@ -1,0 +1,94 @@
+"""Webhook signatures of the payment provider (R6).
+
+The provider signs every webhook call with a shared secret (Secrets Manager,
+secret id in the env var ``PAYMENT_SECRET_ID``) and sends two headers:
+
+- ``X-Payment-Timestamp``: the Unix time (seconds) at which it signed;
+- ``X-Payment-Signature``: ``v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>``
+  (several ``v1=`` values separated by commas are accepted, for key rotation).
+
+A call is accepted when one signature matches (constant-time compare) and the
+timestamp is within ``TOLERANCE_SECONDS`` (300 s) of the request time, which
+comes from the request (API Gateway's ``requestContext.timeEpoch``, R40), never
+from the function's clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from collections.abc import Mapping
+
+TIMESTAMP_HEADER = "x-payment-timestamp"
+SIGNATURE_HEADER = "x-payment-signature"
+SCHEME = "v1"
+TOLERANCE_SECONDS = 300
+SECRET_TTL_SECONDS = 300
+
+# Stable codes of a refused signature.
+SIGNATURE_MISSING = "SIGNATURE_MISSING"
+SIGNATURE_INVALID = "SIGNATURE_INVALID"
+TIMESTAMP_OUT_OF_TOLERANCE = "TIMESTAMP_OUT_OF_TOLERANCE"
+
+
+class SignatureError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def sign(secret: str, timestamp: int, body: bytes | str) -> str:
+    """The ``X-Payment-Signature`` value for a body (used by the provider, and by tests)."""
+    raw = body.encode() if isinstance(body, str) else body
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256)
+    return f"{SCHEME}={mac.hexdigest()}"
+
+
+def verify(*, secret: str, headers: Mapping[str, str], body: bytes | str, now_epoch: float) -> int:
+    """Checks the signature; returns the signed timestamp or raises SignatureError."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    stamp = lowered.get(TIMESTAMP_HEADER)
+    given = lowered.get(SIGNATURE_HEADER)
+    if not stamp or not given:
+        raise SignatureError(SIGNATURE_MISSING, "signature headers are missing")
+    try:
+        timestamp = int(stamp)
+    except ValueError:
+        raise SignatureError(SIGNATURE_INVALID, "timestamp is not an integer") from None
+    if abs(now_epoch - timestamp) > TOLERANCE_SECONDS:
+        raise SignatureError(TIMESTAMP_OUT_OF_TOLERANCE, "timestamp outside the tolerance")
+    expected = sign(secret, timestamp, body)
+    candidates = [part.strip() for part in given.split(",")]
+    # compare_digest against every candidate: no early exit on the first mismatch.
+    matched = False
+    for candidate in candidates:
+        matched |= hmac.compare_digest(candidate.encode(), expected.encode())
+    if not matched:
+        raise SignatureError(SIGNATURE_INVALID, "signature does not match")
+    return timestamp
+
+
+_cache: dict[str, tuple[float, str]] = {}
+
+
+def webhook_secret(secret_id: str | None = None, *, client: object | None = None) -> str:
+    """The shared secret from Secrets Manager, cached for SECRET_TTL_SECONDS per process."""
+    name = secret_id or os.environ["PAYMENT_SECRET_ID"]
+    cached = _cache.get(name)
+    if cached and time.monotonic() - cached[0] < SECRET_TTL_SECONDS:
+        return cached[1]
+    if client is None:
+        from staycertified.renewals.clients import secretsmanager
+
+        client = secretsmanager()
+    value = str(client.get_secret_value(SecretId=name)["SecretString"])  # type: ignore[attr-defined]
+    _cache[name] = (time.monotonic(), value)
+    return value
+
+
+def forget_secret() -> None:
+    """Drops the cached secret (tests, rotation)."""
+    _cache.clear()
