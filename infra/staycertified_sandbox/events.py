@@ -1,0 +1,84 @@
+"""EventBridge rule targets moto does not deliver to: Lambda functions and state machines.
+
+moto 5.2.5 delivers rule targets to SQS, CloudWatch Logs, archives and other
+buses, and raises NotImplementedError for a Lambda target. The sandbox wraps
+`Rule.send_to_targets` (once per process): Lambda and Step Functions targets
+are delivered here, the rest still by moto. As in AWS, the event's `time` is
+an ISO-8601 UTC string, and a target's `Input` replaces the event.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from moto.events.models import Rule
+
+    original = Rule.send_to_targets
+
+    def send_to_targets(
+        self: Any, original_event: dict[str, Any], transform_input: bool = True
+    ) -> None:
+        if not self.event_pattern.matches_event(original_event):
+            return
+        ours = [
+            target for target in self.targets if _service(target["Arn"]) in ("lambda", "states")
+        ]
+        for target in ours:
+            deliver(target, _as_delivered(original_event), self.account_id, self.region_name)
+        others = [target for target in self.targets if target not in ours]
+        if others:
+            saved, self.targets = self.targets, others
+            try:
+                original(self, original_event, transform_input)
+            finally:
+                self.targets = saved
+
+    Rule.send_to_targets = send_to_targets
+    _installed = True
+
+
+def _service(arn: str) -> str:
+    return arn.split(":")[2]
+
+
+def _as_delivered(event: dict[str, Any]) -> dict[str, Any]:
+    delivered = copy.deepcopy(event)
+    delivered.pop("ingestion-time", None)
+    delivered.pop("replay-name", None)
+    moment = delivered.get("time")
+    if isinstance(moment, int | float):
+        delivered["time"] = iso_utc(datetime.fromtimestamp(moment, UTC))
+    elif isinstance(moment, datetime):
+        delivered["time"] = iso_utc(moment)
+    return delivered
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def deliver(target: dict[str, Any], event: dict[str, Any], account: str, region: str) -> None:
+    """Send one event to a Lambda (asynchronously in AWS: errors stay with the function)."""
+    payload = json.loads(target["Input"]) if "Input" in target else event
+    if _service(target["Arn"]) == "lambda":
+        from moto.awslambda.utils import get_backend
+
+        function = get_backend(account, region).get_function(target["Arn"])
+        function.invoke(json.dumps(payload), {"x-amz-invocation-type": "Event"}, {})
+    else:
+        from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+        stepfunctions_parser_backends[account][region].start_execution(
+            target["Arn"], name=str(uuid.uuid4()), execution_input=json.dumps(payload)
+        )

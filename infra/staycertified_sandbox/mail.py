@@ -1,0 +1,130 @@
+"""What the system sent: emails (from moto's SES backend) and letters (from the mail bucket).
+
+Conventions, shared with `staycertified.notify`:
+
+- an email is sent as SESv2 Raw content, a multipart/alternative text + HTML
+  message; its kind travels in the `X-StayCertified-Kind` header;
+- a letter is `letters/<key>.pdf` in the mail bucket, metadata `kind` and
+  `address` (URL-quoted JSON list of lines).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+KIND_HEADER = "X-StayCertified-Kind"
+LETTERS_PREFIX = "letters/"
+
+
+@dataclass(frozen=True)
+class Email:
+    message_id: str
+    sender: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str
+    kind: str | None
+
+    def as_message(self) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = ", ".join(self.to)
+        message["Subject"] = self.subject
+        message["Message-ID"] = f"<{self.message_id}@sandbox.staycertified>"
+        if self.kind:
+            message[KIND_HEADER] = self.kind
+        message.set_content(self.text or "")
+        if self.html:
+            message.add_alternative(self.html, subtype="html")
+        return message
+
+
+@dataclass(frozen=True)
+class Letter:
+    key: str
+    address: list[str]
+    kind: str | None
+    pdf: bytes
+
+
+def emails_from_backend(account: str, region: str) -> list[Email]:
+    from moto.ses.models import ses_backends
+
+    return [_email(message) for message in ses_backends[account][region].sent_messages]
+
+
+def _email(message: Any) -> Email:
+    if hasattr(message, "raw_data"):
+        return _email_from_raw(message.id, message.source, message.raw_data)
+    destinations = getattr(message, "destinations", {}) or {}
+    body = getattr(message, "body", "") or ""
+    is_html = body.lstrip().startswith("<")
+    return Email(
+        message_id=message.id,
+        sender=message.source,
+        to=list(destinations.get("ToAddresses", [])),
+        subject=getattr(message, "subject", ""),
+        text="" if is_html else body,
+        html=body if is_html else "",
+        kind=None,
+    )
+
+
+def _email_from_raw(message_id: str, source: str, raw: str) -> Email:
+    parsed = email.message_from_string(raw, policy=email.policy.default)
+    text_part = parsed.get_body(preferencelist=("plain",))
+    html_part = parsed.get_body(preferencelist=("html",))
+    return Email(
+        message_id=message_id,
+        sender=str(parsed.get("From") or source),
+        to=[address.strip() for address in str(parsed.get("To", "")).split(",") if address.strip()],
+        subject=str(parsed.get("Subject", "")),
+        text=text_part.get_content() if text_part is not None else "",
+        html=html_part.get_content() if html_part is not None else "",
+        kind=parsed.get(KIND_HEADER),
+    )
+
+
+def letters_from_bucket(s3: Any, bucket: str) -> list[Letter]:
+    letters = []
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=LETTERS_PREFIX):
+        for item in page.get("Contents", []):
+            stored = s3.get_object(Bucket=bucket, Key=item["Key"])
+            metadata = stored.get("Metadata", {})
+            address = json.loads(unquote(metadata["address"])) if "address" in metadata else []
+            letters.append(
+                Letter(
+                    key=item["Key"],
+                    address=address,
+                    kind=metadata.get("kind"),
+                    pdf=stored["Body"].read(),
+                )
+            )
+    return letters
+
+
+def write_outbox(folder: Path, emails: list[Email], letters: list[Letter]) -> Path:
+    """Every email as a .eml file and every letter as a .pdf, in a folder a person can open.
+
+    File names carry a sequence number and the kind, never an address.
+    """
+    (folder / "emails").mkdir(parents=True, exist_ok=True)
+    (folder / "letters").mkdir(parents=True, exist_ok=True)
+    for number, sent in enumerate(emails, start=1):
+        name = f"{number:05d}-{sent.kind or 'email'}.eml"
+        (folder / "emails" / name).write_bytes(sent.as_message().as_bytes())
+    for letter in letters:
+        relative = letter.key.removeprefix(LETTERS_PREFIX)
+        target = folder / "letters" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(letter.pdf)
+    return folder

@@ -1,0 +1,269 @@
+"""Lambda functions run in process: moto's `LambdaFunction._invoke_lambda` replaced.
+
+moto runs Lambda code only in Docker. The sandbox registers each function of
+the template (code folder, handler, environment) and every invocation path of
+moto (lambda.invoke, Step Functions tasks, S3 notifications, EventBridge
+targets wired by the sandbox) ends in `_invoke_in_process`, which:
+
+- imports the handler module from the function's folder under a name unique to
+  that folder (cached: a module is imported once per process, like a warm
+  Lambda container), with the layer folders and the function folder on sys.path;
+- sets the function's environment exactly as the template gives it, plus what
+  the Lambda runtime sets (AWS_LAMBDA_FUNCTION_NAME, region, credentials...)
+  and `AWS_SAM_LOCAL=true` as `sam local` does, for the duration of the call.
+  os.environ is process-wide, so calls are serialised by a re-entrant lock:
+  a handler may invoke another one synchronously in the same thread, but must
+  not wait for work another thread would run in a handler (it would deadlock);
+- returns `(payload_json, errored, logs)`; an exception becomes the payload
+  AWS returns (`errorType` = the exception class name), so ASL Retry/Catch on
+  class names behave as in AWS.
+
+Timeouts are not enforced (the call runs to completion); `Invocation.duration`
+tells how long it took.
+"""
+
+from __future__ import annotations
+
+import decimal
+import importlib.util
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+_REMOVED_FROM_LAMBDA_ENV = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One function of the template, as the in-process runtime runs it."""
+
+    logical_id: str
+    name: str
+    arn: str
+    code_dir: Path
+    handler: str
+    environment: dict[str, str]
+    memory_mb: int = 128
+    timeout_s: int = 3
+    layer_dirs: tuple[Path, ...] = ()
+    region: str = "us-east-1"
+
+
+@dataclass
+class Invocation:
+    """One call of a handler, kept by the sandbox for tests and reports."""
+
+    function: str  # logical id
+    request_id: str
+    event: Any
+    result: Any = None
+    error_type: str | None = None
+    error_message: str | None = None
+    traceback: str | None = None
+    duration: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.error_type is not None
+
+
+class LambdaContext:
+    """The context object the Python runtime hands to a handler."""
+
+    def __init__(self, spec: FunctionSpec, request_id: str) -> None:
+        self.function_name = spec.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = spec.arn
+        self.memory_limit_in_mb = spec.memory_mb
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{spec.name}"
+        self.log_stream_name = f"sandbox/[$LATEST]{request_id.replace('-', '')}"
+        self.identity = None
+        self.client_context = None
+        self._deadline = time.monotonic() + spec.timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class _Registry:
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)  # by name
+    invocations: list[Invocation] = field(default_factory=list)
+    modules: dict[tuple[str, str], ModuleType] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+REGISTRY = _Registry()
+_installed = False
+
+
+def register(specs: list[FunctionSpec]) -> None:
+    with REGISTRY.lock:
+        REGISTRY.functions = {spec.name: spec for spec in specs}
+        REGISTRY.invocations = []
+
+
+def unregister() -> None:
+    with REGISTRY.lock:
+        REGISTRY.functions = {}
+
+
+def install() -> None:
+    """Replace moto's Docker-based invoke, once per process; unknown functions keep it."""
+    global _installed
+    if _installed:
+        return
+    from moto.awslambda.models import LambdaFunction
+
+    original = LambdaFunction._invoke_lambda
+
+    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        spec = REGISTRY.functions.get(self.function_name)
+        if spec is None:
+            return original(self, event)
+        return invoke_in_process(spec, event)
+
+    LambdaFunction._invoke_lambda = _invoke_lambda
+    _installed = True
+
+
+def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:
+    if isinstance(event, str | bytes):
+        event = json.loads(event or "{}")
+    request_id = str(uuid.uuid4())
+    record = Invocation(function=spec.logical_id, request_id=request_id, event=event)
+    started = time.perf_counter()
+    with REGISTRY.lock:
+        REGISTRY.invocations.append(record)
+        with _function_environment(spec):
+            payload, errored = _call_handler(spec, event, request_id, record)
+    record.duration = time.perf_counter() - started
+    logs = f"START RequestId: {request_id}\n{record.traceback or ''}END RequestId: {request_id}\n"
+    return payload, errored, logs
+
+
+def _call_handler(
+    spec: FunctionSpec, event: Any, request_id: str, record: Invocation
+) -> tuple[str, bool]:
+    try:
+        handler = _load_handler(spec)
+        result = handler(event, LambdaContext(spec, request_id))
+        payload = _to_json(result)
+    except Exception as error:
+        record.error_type = type(error).__name__
+        record.error_message = str(error)
+        record.traceback = traceback.format_exc()
+        return json.dumps(_error_payload(error, request_id)), True
+    record.result = result
+    return payload, False
+
+
+class MarshalError(Exception):
+    """The handler returned something the Python runtime cannot serialise."""
+
+
+def _to_json(result: Any) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, decimal.Decimal):  # as the Python runtime's marshaller does
+            return float(value)
+        raise MarshalError(
+            f"Unable to marshal response: {type(value).__name__} is not JSON serializable"
+        )
+
+    return json.dumps(result, default=default)
+
+
+def _error_payload(error: Exception, request_id: str) -> dict[str, Any]:
+    error_type = "Runtime.MarshalError" if isinstance(error, MarshalError) else type(error).__name__
+    return {
+        "errorMessage": str(error),
+        "errorType": error_type,
+        "requestId": request_id,
+        "stackTrace": traceback.format_tb(error.__traceback__),
+    }
+
+
+def _load_handler(spec: FunctionSpec) -> Any:
+    module_path, _, function_name = spec.handler.rpartition(".")
+    key = (str(spec.code_dir), module_path)
+    module = REGISTRY.modules.get(key)
+    if module is None:
+        module = _import_from_folder(spec, module_path)
+        REGISTRY.modules[key] = module
+    return getattr(module, function_name)
+
+
+def _import_from_folder(spec: FunctionSpec, module_path: str) -> ModuleType:
+    """Import `module_path` from the function's folder under a name unique to that folder."""
+    file = spec.code_dir / (module_path.replace(".", "/") + ".py")
+    unique = (
+        f"_lambda_{spec.code_dir.name}_{abs(hash(str(spec.code_dir))):x}_"
+        + module_path.replace(".", "_")
+    )
+    module_spec = importlib.util.spec_from_file_location(unique, file)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot import {file}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[unique] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[unique]
+        raise
+    return module
+
+
+@contextmanager
+def _function_environment(spec: FunctionSpec) -> Iterator[None]:
+    """os.environ and sys.path as the function sees them, restored afterwards."""
+    saved_env = dict(os.environ)
+    saved_path = list(sys.path)
+    try:
+        for name in _names_owned_by_functions() | set(_REMOVED_FROM_LAMBDA_ENV):
+            os.environ.pop(name, None)
+        os.environ.update(_runtime_variables(spec))
+        os.environ.update(spec.environment)
+        for folder in (spec.code_dir, *spec.layer_dirs):
+            if str(folder) not in sys.path:
+                sys.path.insert(0, str(folder))
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.path[:] = saved_path
+
+
+def _names_owned_by_functions() -> set[str]:
+    return {name for spec in REGISTRY.functions.values() for name in spec.environment}
+
+
+def _runtime_variables(spec: FunctionSpec) -> dict[str, str]:
+    return {
+        "AWS_REGION": spec.region,
+        "AWS_DEFAULT_REGION": spec.region,
+        **FAKE_CREDENTIALS,
+        "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "LAMBDA_TASK_ROOT": str(spec.code_dir),
+        "_HANDLER": spec.handler,
+        "AWS_SAM_LOCAL": "true",
+    }

@@ -1,0 +1,423 @@
+"""`Sandbox`: the real template deployed into an AWS account emulated in process.
+
+    with Sandbox(start=date(2026, 1, 1)) as sb:
+        sb.load_members("data/sample_members.csv")
+        sb.advance_to(date(2026, 3, 1))        # fires every schedule due, in order
+        status, body = sb.api("GET", "/members/M10000/status", as_member="M10000")
+        sb.emails, sb.letters, sb.executions()
+
+moto's state is global to the process, so one sandbox runs at a time
+(`SandboxError` otherwise). See README.md beside this file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+
+from . import events, runtime
+from .api import (
+    INTERNAL_ERROR,
+    NOT_FOUND,
+    UNAUTHORIZED,
+    Caller,
+    Request,
+    build_event,
+    find_route,
+    routes_from_template,
+    translate_response,
+)
+from .deploy import (
+    Deployment,
+    QuietMoto,
+    apply_bucket_notifications,
+    create_secrets,
+    create_stack,
+    function_specs,
+    read_stack,
+    register_state_machines,
+    stack_outputs,
+    sync_function_environments,
+    verify_sender_identities,
+)
+from .mail import Email, Letter, emails_from_backend, letters_from_bucket, write_outbox
+from .schedules import Firing, Schedule, discover, due, fire
+from .template import translate
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
+ACCOUNT = "123456789012"  # moto's default account
+EXECUTION_WAIT_SECONDS = 300.0
+
+
+class SandboxError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExecutionRecord:
+    name: str
+    arn: str
+    state_machine_arn: str
+    status: str
+    input: Any
+    output: Any
+    error: str | None
+    cause: str | None
+
+
+_active_lock = threading.Lock()
+_active: Sandbox | None = None
+
+
+class Sandbox:
+    """The whole system in process: deploy on enter, simulated clock, API, outbox."""
+
+    def __init__(
+        self,
+        start: date | datetime = date(2026, 1, 1),
+        template_path: Path | str = DEFAULT_TEMPLATE,
+        outbox_dir: Path | str | None = None,
+        *,
+        stack_name: str = "staycertified",
+        region: str = "us-east-1",
+        parameters: Mapping[str, str] | None = None,
+        time_zone: str | None = None,
+    ) -> None:
+        self.template_path = Path(template_path).resolve()
+        self.outbox_dir = Path(outbox_dir) if outbox_dir else None
+        self.stack_name = stack_name
+        self.region = region
+        self.parameters = dict(parameters or {})
+        self._time_zone_name = time_zone
+        self._start = start
+        self._mock: Any = None
+        self._quiet: QuietMoto | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self.deployment: Deployment | None = None
+        self.schedules: list[Schedule] = []
+        self.firings: list[Firing] = []
+        self.deploy_seconds = 0.0
+
+    # ------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        global _active
+        with _active_lock:
+            if _active is not None:
+                raise SandboxError("a sandbox is already running in this process (moto is global)")
+            _active = self
+        try:
+            self._start_mock()
+            self._deploy()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        global _active
+        if self.outbox_dir and self.deployment:
+            self.write_outbox(self.outbox_dir)
+        runtime.unregister()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        if self._quiet is not None:
+            self._quiet.restore()
+            self._quiet = None
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
+        with _active_lock:
+            if _active is self:
+                _active = None
+
+    def _start_mock(self) -> None:
+        from moto import mock_aws
+
+        for name, value in {
+            "AWS_DEFAULT_REGION": self.region,
+            **runtime.FAKE_CREDENTIALS,
+        }.items():
+            self._saved_env[name] = os.environ.get(name)
+            os.environ[name] = value
+        self._quiet = QuietMoto()
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        self._mock.start()
+        runtime.install()
+        events.install()
+
+    def _deploy(self) -> None:
+        began = time.perf_counter()
+        translated = translate(
+            self.template_path, self.stack_name, self.region, ACCOUNT, self.parameters
+        )
+        create_stack(translated, self.stack_name, self.region)
+        stack = read_stack(translated, self.stack_name, self.region, ACCOUNT)
+        stack.parameters.update(self.parameters)
+        secrets = create_secrets(translated, stack)
+        functions = function_specs(translated, stack)
+        runtime.register(list(functions.values()))
+        sync_function_environments(functions, self.region)
+        register_state_machines(stack)
+        apply_bucket_notifications(translated, stack)
+        verify_sender_identities(translated, stack)
+        outputs = stack_outputs(translated, stack, self.stack_name)
+        self.deployment = Deployment(translated, stack, outputs, functions, secrets)
+        self.zone = ZoneInfo(self._time_zone_name or stack.parameters.get("TimeZone", "UTC"))
+        self.now = self._start_instant(self._start)
+        self.schedules = discover(translated, stack, anchor=self.now)
+        self._routes = routes_from_template(translated)
+        self.deploy_seconds = time.perf_counter() - began
+
+    # ------------------------------------------------------------ accessors
+    @property
+    def _deployed(self) -> Deployment:
+        if self.deployment is None:
+            raise SandboxError("the sandbox is not running")
+        return self.deployment
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return dict(self._deployed.outputs)
+
+    @property
+    def functions(self) -> dict[str, runtime.FunctionSpec]:
+        return dict(self._deployed.functions)
+
+    def env(self, name: str) -> str:
+        """A variable every function shares (TABLE_NAME, MAIL_BUCKET...)."""
+        values = {spec.environment.get(name) for spec in self._deployed.functions.values()}
+        values.discard(None)
+        if len(values) != 1:
+            raise SandboxError(f"{name} is not one shared function variable: {sorted(values)}")
+        return values.pop()  # type: ignore[return-value]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=self.region)
+
+    @property
+    def table(self) -> Any:
+        return boto3.resource("dynamodb", region_name=self.region).Table(self.env("TABLE_NAME"))
+
+    @property
+    def invocations(self) -> list[runtime.Invocation]:
+        return list(runtime.REGISTRY.invocations)
+
+    @property
+    def failures(self) -> list[runtime.Invocation]:
+        """Invocations that raised (async ones included, whose errors AWS keeps to itself)."""
+        return [record for record in runtime.REGISTRY.invocations if record.failed]
+
+    # ------------------------------------------------------------ clock
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def _start_instant(self, start: date | datetime) -> datetime:
+        if isinstance(start, datetime):
+            return self._aware(start)
+        return datetime.combine(start, datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
+
+    def _aware(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment.astimezone(UTC)
+
+    def _target_instant(self, target: date | datetime) -> datetime:
+        """A date means the end of that day in the body's time zone (its schedules included)."""
+        if isinstance(target, datetime):
+            return self._aware(target)
+        next_midnight = datetime.combine(
+            target + timedelta(days=1), datetime.min.time(), tzinfo=self.zone
+        )
+        return next_midnight.astimezone(UTC) - timedelta(microseconds=1)
+
+    def advance_to(self, target: date | datetime) -> list[Firing]:
+        """Move the clock forward, firing every schedule due on the way, in time order.
+
+        After each firing, waits for every Step Functions execution to finish.
+        Returns the firings; handler errors are in `failures`.
+        """
+        until = self._target_instant(target)
+        if until < self.now:
+            raise SandboxError(f"the clock only moves forward (now {self.now.isoformat()})")
+        fired: list[Firing] = []
+        for instant, schedule in due(self.schedules, self.now, until):
+            self.now = instant
+            fired.extend(fire(schedule, instant, self._deployed.stack))
+            self.wait_for_executions()
+        self.now = until
+        self.firings.extend(fired)
+        return fired
+
+    # ------------------------------------------------------------ Step Functions
+    def executions(self) -> list[ExecutionRecord]:
+        client = self.client("stepfunctions")
+        records = []
+        for machine in client.list_state_machines()["stateMachines"]:
+            for page in client.get_paginator("list_executions").paginate(
+                stateMachineArn=machine["stateMachineArn"]
+            ):
+                for item in page["executions"]:
+                    records.append(self._execution_record(client, item["executionArn"]))
+        return records
+
+    @staticmethod
+    def _execution_record(client: Any, arn: str) -> ExecutionRecord:
+        described = client.describe_execution(executionArn=arn)
+        return ExecutionRecord(
+            name=described["name"],
+            arn=arn,
+            state_machine_arn=described["stateMachineArn"],
+            status=described["status"],
+            input=_json_or_none(described.get("input")),
+            output=_json_or_none(described.get("output")),
+            error=described.get("error"),
+            cause=described.get("cause"),
+        )
+
+    def wait_for_executions(self, timeout: float = EXECUTION_WAIT_SECONDS) -> None:
+        """Until no execution is RUNNING (one waiting for a task token counts as settled)."""
+        deadline = time.monotonic() + timeout
+        while any(self._is_busy(record) for record in self._running()):
+            if time.monotonic() > deadline:
+                raise SandboxError(f"executions still running after {timeout} s")
+            time.sleep(0.02)
+
+    def _running(self) -> list[ExecutionRecord]:
+        return [record for record in self.executions() if record.status == "RUNNING"]
+
+    def _is_busy(self, record: ExecutionRecord) -> bool:
+        history = self.client("stepfunctions").get_execution_history(
+            executionArn=record.arn, reverseOrder=True, maxResults=1
+        )["events"]
+        if not history:
+            return True
+        last = history[0]
+        scheduled = last.get("taskScheduledEventDetails") or {}
+        return not (
+            last["type"] == "TaskSubmitted"
+            or (
+                last["type"] == "TaskScheduled"
+                and "waitForTaskToken" in scheduled.get("resource", "")
+            )
+        )
+
+    # ------------------------------------------------------------ API
+    def api(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        as_member: str | None = None,
+        as_staff: bool | str = False,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """One HTTP API request, routed like API Gateway; returns (status, parsed body)."""
+        request = Request.from_target(
+            method, path, body=body, headers=dict(headers or {}), query=dict(query or {}) or None
+        )
+        found = find_route(self._routes, request.method, request.path)
+        if found is None:
+            return NOT_FOUND
+        route, path_parameters = found
+        caller = Caller(
+            member_id=as_member,
+            staff=bool(as_staff),
+            staff_name=as_staff if isinstance(as_staff, str) else "staff",
+        )
+        if route.authorizer and caller.anonymous:
+            return UNAUTHORIZED
+        event = build_event(
+            route, path_parameters, request, self.now, caller, self._token_identity()
+        )
+        response = self.client("lambda").invoke(
+            FunctionName=self._deployed.functions[route.function].name,
+            Payload=json.dumps(event).encode(),
+        )
+        payload = json.loads(response["Payload"].read() or b"null")
+        if response.get("FunctionError"):
+            return INTERNAL_ERROR
+        return translate_response(payload)
+
+    def _token_identity(self) -> tuple[str, str, str]:
+        pool = next(
+            (
+                self._deployed.stack.physical_ids[logical_id]
+                for logical_id, kind in self._deployed.stack.types.items()
+                if kind == "AWS::Cognito::UserPool"
+            ),
+            "sandbox",
+        )
+        issuer = f"https://cognito-idp.{self.region}.amazonaws.com/{pool}"
+        return ACCOUNT, issuer, "sandboxclient"
+
+    # ------------------------------------------------------------ data in
+    def load_members(self, rows_or_csv_path: Iterable[Mapping[str, str]] | Path | str) -> Any:
+        """Import members with the store's importer; returns its ImportReport."""
+        from staycertified.store.importer import import_members
+
+        if isinstance(rows_or_csv_path, str | Path):
+            with open(rows_or_csv_path, newline="", encoding="utf-8") as handle:
+                return import_members(
+                    list(csv.DictReader(handle)), table=self.table, today=self.today
+                )
+        return import_members(rows_or_csv_path, table=self.table, today=self.today)
+
+    def put_document(self, key: str, data: bytes, content_type: str = "application/pdf") -> None:
+        """Upload to the documents bucket; its S3 notification runs the handler, synchronously."""
+        self.client("s3").put_object(
+            Bucket=self.env("DOCUMENTS_BUCKET"), Key=key, Body=data, ContentType=content_type
+        )
+
+    def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> dict[str, Any]:
+        """An EventBridge event on the default bus, its time the simulated now."""
+        return self.client("events").put_events(
+            Entries=[
+                {
+                    "Source": source,
+                    "DetailType": detail_type,
+                    "Detail": json.dumps(detail),
+                    "Time": self.now,
+                }
+            ]
+        )
+
+    # ------------------------------------------------------------ data out
+    @property
+    def emails(self) -> list[Email]:
+        return emails_from_backend(ACCOUNT, self.region)
+
+    @property
+    def letters(self) -> list[Letter]:
+        return letters_from_bucket(self.client("s3"), self.env("MAIL_BUCKET"))
+
+    def write_outbox(self, folder: Path | str) -> Path:
+        return write_outbox(Path(folder), self.emails, self.letters)
+
+
+def _json_or_none(text: str | None) -> Any:
+    return json.loads(text) if text else None
