@@ -1,2 +1,34 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("api")
+"""ApiFunction: member and staff routes of the HTTP API (R37, R10-R19, R6).
+
+Thin: Powertools decorators, then `handle`, which takes its dependencies as
+parameters. The resolver, boto3 and pydantic models load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
+    from staycertified.api import resolver, settings
+
+    config = settings.settings()
+    return resolver.handle(
+        resolver.member_api(),
+        event,
+        context,
+        table=table if table is not None else settings.table(),
+        time_zone=config.body_time_zone,
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event, context)

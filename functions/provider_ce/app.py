@@ -1,2 +1,57 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("provider_ce")
+"""ProviderCeFunction: a CourseCompleted event from the learning platform (R13,
+docs/events.md) becomes a verified PROVIDER activity, recorded once per
+completionId (conditional transaction). "Today" is the event's time (R40).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
+    from aws_lambda_powertools.metrics import MetricUnit
+    from pydantic import ValidationError
+
+    from staycertified.api import settings
+    from staycertified.api.clock import scheduled_day
+    from staycertified.api.events import CourseCompleted
+    from staycertified.lifecycle.provider_ce import record_completion
+    from staycertified.policy import load_policy
+
+    config = settings.settings()
+    try:
+        detail = CourseCompleted.model_validate(event.get("detail") or {})
+        today = scheduled_day(str(event["time"]), config.body_time_zone)
+    except (ValidationError, KeyError, ValueError) as error:
+        count = len(error.errors()) if isinstance(error, ValidationError) else 1
+        logger.warning("CourseCompleted event rejected as malformed", extra={"errors": count})
+        metrics.add_metric(name="ProviderCeMalformed", unit=MetricUnit.Count, value=1)
+        return {"status": "MALFORMED"}
+    outcome = record_completion(
+        table if table is not None else settings.table(), detail, today, load_policy()
+    )
+    name = {"RECORDED": "ProviderCeRecorded", "DUPLICATE": "ProviderCeDuplicate"}.get(
+        outcome.status, "ProviderCeRejected"
+    )
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    logger.info(
+        "provider CE completion",
+        extra={
+            "status": outcome.status,
+            "codes": list(outcome.codes),
+            "completion_id": detail.completion_id,
+        },
+    )
+    return outcome.model_dump(mode="json")
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event, context)

@@ -1,2 +1,34 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("verify")
+"""VerifyFunction: public employer verification (R38), read-only, throttled in the template.
+
+Answers only name, type, Active / Not active, original certification date and
+valid-through; a wrong last name answers exactly like an unknown number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
+    from staycertified.api import resolver, settings
+
+    config = settings.settings()
+    return resolver.handle(
+        resolver.verify_api(),
+        event,
+        context,
+        table=table if table is not None else settings.table(),
+        time_zone=config.body_time_zone,
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event, context)

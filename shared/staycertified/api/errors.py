@@ -1,0 +1,66 @@
+"""Error answers: one shape for every 4xx, `{"code", "message", "errors": [...]}`.
+
+- `RuleViolations` / `DomainError` (something the caller can fix) → 422, every
+  failed rule listed with its id and stable code (STYLE §4).
+- request validation (malformed JSON, wrong types) → 400 `VALIDATION_FAILED`.
+- a member the caller may not read answers exactly like an unknown one → 404
+  `NOT_FOUND` (R37, R38): same status, same body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from staycertified.domain.errors import DomainError, RuleViolations
+
+NOT_FOUND = "NOT_FOUND"
+VALIDATION_FAILED = "VALIDATION_FAILED"
+UNAUTHORIZED = "UNAUTHORIZED"
+FORBIDDEN = "FORBIDDEN"
+CONFLICT = "IDEMPOTENCY_KEY_REUSED"
+NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
+
+
+class ApiError(Exception):
+    """An answer other than 2xx, raised from a route and rendered by the resolver."""
+
+    def __init__(
+        self, status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors or []
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "errors": self.errors}
+
+    def json(self) -> str:
+        return json.dumps(self.body())
+
+
+def not_found(what: str = "member") -> ApiError:
+    """The one answer for "unknown" and "not yours" (no oracle for ids, R37/R38)."""
+    return ApiError(404, NOT_FOUND, f"No such {what}.")
+
+
+def from_domain(error: DomainError) -> ApiError:
+    items = error.errors if isinstance(error, RuleViolations) else (error,)
+    return ApiError(
+        422,
+        error.code,
+        "; ".join(e.message for e in items),
+        [{"rule": e.rule, "code": e.code, "message": e.message} for e in items],
+    )
+
+
+def from_validation(errors: list[dict[str, Any]]) -> ApiError:
+    """Pydantic/Powertools validation errors, without echoing the input back."""
+    items = []
+    for error in errors:
+        loc = ".".join(str(part) for part in error.get("loc", ()))
+        code = str(error.get("type", "invalid")).upper()
+        items.append({"rule": "", "code": code, "message": f"{loc}: {error.get('msg', 'invalid')}"})
+    return ApiError(400, VALIDATION_FAILED, "The request is not valid.", items)

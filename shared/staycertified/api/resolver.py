@@ -1,0 +1,307 @@
+"""The Powertools HTTP API resolvers, built lazily (cold start, STYLE §2).
+
+`member_api()` serves the ApiFunction routes, `verify_api()` the public
+VerifyFunction route, `document_api()` has both, for the OpenAPI document
+(`openapi_document()`, served at /openapi.json and committed as docs/openapi.json).
+
+Routes are thin: they read the caller, "today" (R40) and the table from the
+resolver context (`handle`), call `staycertified.api.service`, and answer.
+Every non-2xx answer has one shape: `{"code", "message", "errors": [...]}`.
+
+No `from __future__ import annotations` here: Powertools reads the route
+functions' annotations at registration, so they must be real objects.
+"""
+
+import functools
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+from staycertified.api import errors
+from staycertified.api.auth import Caller, caller_from_event
+from staycertified.api.clock import request_day
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from mypy_boto3_dynamodb.service_resource import Table
+
+API_TITLE = "Stay Certified API"
+API_VERSION = "1.0.0"
+JSON = "application/json"
+
+MEMBER_ID = r"^[A-Za-z0-9_-]{1,64}$"
+CERTIFICATE = r"^[A-Za-z0-9_-]{1,40}$"
+INVOICE_ID = r"^[A-Za-z0-9_-]{1,80}$"
+
+
+def _error_responses(*statuses: int) -> dict[int, Any]:
+    from staycertified.api.schemas import ErrorBody
+
+    described = {
+        400: "The request is malformed (VALIDATION_FAILED).",
+        401: "No authenticated caller (UNAUTHORIZED).",
+        403: "Staff only (FORBIDDEN).",
+        404: "Unknown, or not the caller's (NOT_FOUND): the same answer for both.",
+        409: "The Idempotency-Key was used for another request.",
+        422: "Rules broken: every failed rule is listed in `errors`.",
+        501: "Not implemented yet.",
+    }
+    return {
+        s: {"description": described[s], "content": {JSON: {"model": ErrorBody}}} for s in statuses
+    }
+
+
+def _base_resolver() -> "APIGatewayHttpResolver":
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+    from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    from staycertified.domain.errors import DomainError
+
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.configure_openapi(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Stay Certified: member status (R37), CCP activities (R10-R15, R19), "
+            "attestations (R18), invoices and payments (R6), public verification (R38). "
+            "Member routes need a Cognito JWT; dates are YYYY-MM-DD in the body's time zone."
+        ),
+        security_schemes={"cognitoJwt": HTTPBearer(bearerFormat="JWT")},
+    )
+
+    def render(error: errors.ApiError) -> Response[Any]:
+        return Response(error.status, JSON, error.json())
+
+    @app.exception_handler(errors.ApiError)
+    def _api_error(error: errors.ApiError) -> Response[Any]:
+        return render(error)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[Any]:
+        return render(errors.from_domain(error))
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[Any]:
+        return render(errors.from_validation(list(error.errors())))
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[Any]:
+        return render(errors.ApiError(404, errors.NOT_FOUND, "No such route."))
+
+    return app
+
+
+# ---------------------------------------------------------------- context helpers
+
+
+def _context(app: "APIGatewayHttpResolver") -> tuple["Table", Caller, date]:
+    event = app.current_event.raw_event
+    return app.context["table"], caller_from_event(event), _today(app)
+
+
+def _today(app: "APIGatewayHttpResolver") -> date:
+    try:
+        return request_day(app.current_event.raw_event, app.context["time_zone"])
+    except ValueError:
+        raise errors.ApiError(
+            400, errors.VALIDATION_FAILED, "The request time is missing."
+        ) from None
+
+
+def _require_member_access(caller: Caller, member_id: str) -> None:
+    if not caller.authenticated:
+        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
+    if not caller.may_read(member_id):
+        raise errors.not_found()
+
+
+# ---------------------------------------------------------------- routes
+
+
+def register_member_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+
+    from staycertified.api import service
+    from staycertified.api.schemas import (
+        ActivityIn,
+        ActivityList,
+        ActivityOut,
+        AttestationIn,
+        AttestationOut,
+        MemberStatus,
+    )
+
+    MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
+
+    @app.get(
+        "/members/<memberId>/status",
+        summary="The member's status per certification (R37)",
+        tags=["members"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The status, with reasons and next actions (R24)."}}
+        | _error_responses(400, 401, 404),
+    )
+    def get_status(memberId: MemberId) -> MemberStatus:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        return service.member_status(table, memberId, today)
+
+    @app.get(
+        "/members/<memberId>/activities",
+        summary="The member's CCP activities, current cycle or all (R10-R14)",
+        tags=["activities"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Activities with their points."}}
+        | _error_responses(400, 401, 404),
+    )
+    def list_activities(
+        memberId: MemberId,
+        cycle: Annotated[str, Query(pattern="^(current|all)$")] = "current",
+    ) -> ActivityList:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        return service.list_activities(table, memberId, cycle, today)
+
+    @app.post(
+        "/members/<memberId>/activities",
+        summary="Record a CCP activity (R10-R14, R19); idempotent with Idempotency-Key",
+        tags=["activities"],
+        security=[{"cognitoJwt": []}],
+        responses={
+            201: {
+                "description": "Recorded, with the points computed and counted (or capped).",
+                "content": {JSON: {"model": ActivityOut}},
+            }
+        }
+        | _error_responses(400, 401, 404, 409, 422),
+    )
+    def record_activity(
+        memberId: MemberId,
+        activity: Annotated[ActivityIn, Body(embed=False)],
+        idempotency_key: Annotated[
+            str | None, Header(alias="Idempotency-Key", max_length=200)
+        ] = None,
+    ) -> Response[ActivityOut]:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        recorded, replayed = service.record_activity(
+            table, memberId, activity, today, idempotency_key=idempotency_key, staff=caller.is_staff
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        return Response(201, JSON, recorded, headers=headers)
+
+    @app.post(
+        "/members/<memberId>/attestations",
+        summary="File a CCP attestation for the current cycle (R18)",
+        tags=["activities"],
+        security=[{"cognitoJwt": []}],
+        responses={201: {"description": "Filed.", "content": {JSON: {"model": AttestationOut}}}}
+        | _error_responses(400, 401, 404, 422),
+    )
+    def file_attestation(
+        memberId: MemberId,
+        attestation: Annotated[AttestationIn, Body(embed=False)],
+    ) -> Response[AttestationOut]:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        filed = service.file_attestation(table, memberId, attestation, today)
+        return Response(201, JSON, filed)
+
+    @app.get(
+        "/members/<memberId>/invoices",
+        summary="The member's invoices (R6)",
+        tags=["invoices"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Invoices."}} | _error_responses(400, 401, 404, 501),
+    )
+    def list_invoices(memberId: MemberId) -> Any:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        return service.list_invoices(table, memberId, today)
+
+    @app.post(
+        "/staff/invoices/<invoiceId>/payments",
+        summary="Staff record a payment received for an invoice (R6, R7)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={201: {"description": "Recorded."}}
+        | _error_responses(400, 401, 403, 404, 422, 501),
+    )
+    def record_payment(
+        invoiceId: Annotated[str, Path(pattern=INVOICE_ID)],
+        payment: Annotated[dict[str, Any], Body(embed=False)],
+    ) -> Response[Any]:
+        table, caller, today = _context(app)
+        if not caller.authenticated:
+            raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
+        if not caller.is_staff:
+            raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
+        status, body = service.record_staff_payment(table, invoiceId, payment, today)
+        return Response(status, JSON, body)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi() -> Response[Any]:
+        return Response(200, JSON, openapi_document())
+
+
+def register_verify_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+    from staycertified.api import service
+    from staycertified.api.schemas import VerificationOut
+
+    @app.get(
+        "/verify/<certificateNumber>",
+        summary="Public employer verification (R38)",
+        tags=["verification"],
+        responses={200: {"description": "Name, type, Active / Not active, dates."}}
+        | _error_responses(400, 404),
+    )
+    def verify(
+        certificateNumber: Annotated[str, Path(pattern=CERTIFICATE)],
+        lastName: Annotated[str, Query(min_length=1, max_length=100)],
+    ) -> VerificationOut:
+        return service.verify(app.context["table"], certificateNumber, lastName, _today(app))
+
+
+@functools.cache
+def member_api() -> "APIGatewayHttpResolver":
+    app = _base_resolver()
+    register_member_routes(app)
+    return app
+
+
+@functools.cache
+def verify_api() -> "APIGatewayHttpResolver":
+    app = _base_resolver()
+    register_verify_routes(app)
+    return app
+
+
+@functools.cache
+def document_api() -> "APIGatewayHttpResolver":
+    app = _base_resolver()
+    register_member_routes(app)
+    register_verify_routes(app)
+    return app
+
+
+@functools.cache
+def openapi_document() -> str:
+    """The OpenAPI 3 document of every route (committed as docs/openapi.json)."""
+    return json.dumps(json.loads(document_api().get_openapi_json_schema()), indent=2) + "\n"
+
+
+def handle(
+    app: "APIGatewayHttpResolver",
+    event: dict[str, Any],
+    context: Any,
+    *,
+    table: "Table",
+    time_zone: str,
+) -> dict[str, Any]:
+    """Resolves one HTTP API event with its dependencies in the resolver context."""
+    app.append_context(table=table, time_zone=time_zone)
+    return app.resolve(event, context)

@@ -1,0 +1,210 @@
+"""Request and response models of the HTTP API: camelCase on the wire, dates
+YYYY-MM-DD, money as strings with two decimals, points as numbers.
+
+Fields that a rule checks (category, unit, qualifies, dates) are deliberately
+loose here so that the domain can report EVERY broken rule at once (R10-R14)
+instead of the first type error; their allowed values are still documented in
+the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from staycertified.domain.model import Category, Qualifies, Unit
+
+Money = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+CertificateNumber = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+def money(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+def points(value: Decimal) -> float:
+    return float(value)
+
+
+class Camel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorItem(Camel):
+    rule: str
+    code: str
+    message: str
+
+
+class ErrorBody(Camel):
+    code: str
+    message: str
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- status (R37)
+
+
+class Reason(Camel):
+    rule: str
+    code: str
+    message: str
+    since: date | None = None
+
+
+class NextInvoice(Camel):
+    invoice_id: str
+    membership_year: int
+    amount: Money
+    currency: str
+    due_date: date
+    status: str
+
+
+class CycleOut(Camel):
+    start: date
+    end: date
+    points_required: float
+    points_counted: float
+    points_outstanding: float
+    days_left: int
+    compliant: bool
+
+
+class AuditOut(Camel):
+    case_id: str
+    status: str
+    deadline: date | None = None
+
+
+class RecertificationOut(Camel):
+    routes: list[Literal["CCP", "EXAM"]]
+    required_since: date | None = None
+    application_id: str | None = None
+    application_status: str | None = None
+
+
+class NextAction(Camel):
+    action: Literal["PAY_INVOICE", "RECORD_POINTS", "RECERTIFY", "UPLOAD_AUDIT_DOCUMENTS"]
+    rule: str = ""
+    message: str = ""
+    invoice_id: str | None = None
+    amount: Money | None = None
+    points: float | None = None
+    due_by: date | None = None
+    routes: list[Literal["CCP", "EXAM"]] | None = None
+
+
+class CertificationStatus(Camel):
+    certificate_number: str
+    type: str
+    status: Literal["ACTIVE", "LAPSED", "RECERTIFICATION_REQUIRED"]
+    ccp: Literal["MANDATORY", "VOLUNTARY"]
+    reasons: list[Reason]
+    paid_through: date | None
+    next_invoice: NextInvoice | None
+    cycle: CycleOut
+    audit: AuditOut | None = None
+    recertification: RecertificationOut | None = None
+    next_actions: list[NextAction]
+
+
+class MemberStatus(Camel):
+    member_id: str
+    as_of: date
+    certifications: list[CertificationStatus]
+
+
+# ---------------------------------------------------------------- activities (R10-R15, R19)
+
+
+class ActivityIn(Camel):
+    """A CCP activity the member records. `completedOn` or `periodStart`/`periodEnd`
+    (employment, offices held)."""
+
+    category: Annotated[
+        str, Field(max_length=64, json_schema_extra={"enum": [c.value for c in Category]})
+    ]
+    title: Text
+    provider: Annotated[str, StringConstraints(max_length=300, strip_whitespace=True)] = ""
+    completed_on: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    quantity: Annotated[Decimal, Field(gt=0, le=10000, max_digits=12, decimal_places=4)]
+    unit: Annotated[str, Field(max_length=32, json_schema_extra={"enum": [u.value for u in Unit]})]
+    qualifies: Annotated[
+        str, Field(max_length=64, json_schema_extra={"enum": [q.value for q in Qualifies]})
+    ]
+    certificate_number: CertificateNumber | None = None
+    first_delivery: bool = True
+
+
+class ActivityOut(Camel):
+    activity_id: str
+    certificate_number: str
+    category: str
+    title: str
+    provider: str
+    completed_on: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    quantity: float
+    unit: str
+    qualifies: str
+    source: str
+    verified: bool
+    points: float
+    points_counted: float
+    capped: bool
+    cycle_start: date | None = None
+    cycle_end: date | None = None
+    flags: list[str] = Field(default_factory=list)
+
+
+class ActivityList(Camel):
+    member_id: str
+    cycle: Literal["current", "all"]
+    activities: list[ActivityOut]
+
+
+# ---------------------------------------------------------------- attestations (R18)
+
+
+class AttestationIn(Camel):
+    certificate_number: CertificateNumber | None = None
+    points_by_category: Annotated[
+        dict[str, Annotated[Decimal, Field(ge=0, le=1000, max_digits=10, decimal_places=2)]],
+        Field(min_length=1, max_length=6),
+    ]
+    signed_by: Text
+    signature_date: date | None = None
+    affirmed: bool = Field(description="The member affirms the attestation is true and complete.")
+
+
+class AttestationOut(Camel):
+    certificate_number: str
+    cycle_start: date
+    cycle_end: date
+    points_claimed: float
+    signed_on: date
+
+
+# ---------------------------------------------------------------- verification (R38)
+
+
+class VerificationOut(Camel):
+    name: str
+    type: str
+    status: Literal["Active", "Not active"]
+    original_certification_date: date
+    valid_through: date | None

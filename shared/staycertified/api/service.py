@@ -1,0 +1,256 @@
+"""What the routes do: read the member record (one Query), ask the domain, write
+through the store, and shape the answer. No rule is decided here (STYLE §1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from staycertified.api import errors
+from staycertified.api.schemas import (
+    ActivityIn,
+    ActivityList,
+    ActivityOut,
+    AttestationIn,
+    AttestationOut,
+    MemberStatus,
+    VerificationOut,
+)
+from staycertified.domain.model import Activity, ActivitySource, Qualifies
+from staycertified.store import members as member_store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+    from staycertified.store.members import CertificationRecord, MemberRecord
+
+
+def _policy() -> Any:
+    from staycertified.policy import load_policy
+
+    return load_policy()
+
+
+def _load(table: Table, member_id: str) -> MemberRecord:
+    record = member_store.load_member(table, member_id)
+    if record is None:
+        raise errors.not_found()
+    return record
+
+
+def _certification(record: MemberRecord, certificate_number: str | None) -> CertificationRecord:
+    """The certification named, or the member's only one; several and none named → 422."""
+    if certificate_number is not None:
+        found = record.certification(certificate_number)
+        if found is None:
+            raise errors.not_found("certification")
+        return found
+    if len(record.certifications) == 1:
+        return record.certifications[0]
+    if not record.certifications:
+        raise errors.not_found("certification")
+    raise errors.ApiError(
+        422,
+        "CERTIFICATE_NUMBER_REQUIRED",
+        "The member has several certifications: name one in certificateNumber.",
+        [
+            {
+                "rule": "R37",
+                "code": "CERTIFICATE_NUMBER_REQUIRED",
+                "message": "certificateNumber is required",
+            }
+        ],
+    )
+
+
+# ---------------------------------------------------------------- status (R37)
+
+
+def member_status(table: Table, member_id: str, today: date) -> MemberStatus:
+    """R37 in exactly one DynamoDB Query (the member's partition)."""
+    from staycertified.api import status
+
+    record = _load(table, member_id)
+    return status.member_status(record, today, _policy())
+
+
+# ---------------------------------------------------------------- activities
+
+
+def _fingerprint(body: ActivityIn) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _activity_id(member_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return "A" + uuid.uuid4().hex[:20].upper()
+    digest = hashlib.sha256(f"{member_id}\n{idempotency_key}".encode()).hexdigest()
+    return "A" + digest[:20].upper()
+
+
+def _draft(body: ActivityIn, source: ActivitySource) -> Any:
+    from staycertified.domain.activities import ActivityDraft
+
+    qualifies = body.qualifies if body.qualifies in Qualifies.__members__ else None
+    return ActivityDraft(
+        category=body.category,
+        unit=body.unit,
+        title=body.title,
+        quantity=body.quantity,
+        qualifies=qualifies,
+        provider=body.provider,
+        completed_on=body.completed_on,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        first_delivery=body.first_delivery,
+        source=source,
+    )
+
+
+def record_activity(
+    table: Table,
+    member_id: str,
+    body: ActivityIn,
+    today: date,
+    *,
+    idempotency_key: str | None = None,
+    staff: bool = False,
+) -> tuple[ActivityOut, bool]:
+    """Validates (every broken rule at once), computes the points, writes once.
+
+    Returns the recorded activity and whether this was a replay of an earlier
+    request with the same Idempotency-Key (then nothing was written).
+    """
+    from staycertified.api import status
+    from staycertified.domain import activities as domain_activities
+    from staycertified.store import activities as activity_store
+    from staycertified.store import cycles as cycle_store
+
+    policy = _policy()
+    record = _load(table, member_id)
+    cert = _certification(record, body.certificate_number)
+    draft = _draft(body, ActivitySource.STAFF if staff else ActivitySource.MEMBER)
+    cycle = status.recording_cycle(cert, draft.effective_date, today, policy)
+    activity = domain_activities.record_activity(
+        draft, cycle, today, policy, _activity_id(member_id, idempotency_key)
+    )
+    outcome = activity_store.put_member_activity(
+        table, member_id, activity, idempotency_key=idempotency_key, fingerprint=_fingerprint(body)
+    )
+    if not outcome.created:
+        if not outcome.matches:
+            raise errors.ApiError(
+                409, errors.CONFLICT, "This Idempotency-Key was used for a different request."
+            )
+        record = _load(table, member_id)
+        cert = _certification(record, cert.certification.certificate_number)
+        earlier = next((a for a in cert.activities if a.activity_id == outcome.activity_id), None)
+        if earlier is None:  # pragma: no cover - the marker and the activity are written together
+            raise errors.ApiError(409, errors.CONFLICT, "The earlier request is not visible yet.")
+        return status.activity_out(cert, earlier, today, policy), True
+    updated = cert.model_copy(update={"activities": [*cert.activities, activity]})
+    cured = status.cured_cycle(updated, cycle, today, policy)
+    if cured is not None:  # R21: an ended cycle made compliant rolls over now (R16)
+        cycle_store.mark_advanced(table, member_id, cured, today)
+    return status.activity_out(updated, activity, today, policy), False
+
+
+def list_activities(table: Table, member_id: str, which: str, today: date) -> ActivityList:
+    from staycertified.api import status
+
+    policy = _policy()
+    record = _load(table, member_id)
+    out: list[ActivityOut] = []
+    for cert in record.certifications:
+        current = status.current_cycle(cert, today, policy)
+        for activity in sorted(cert.activities, key=lambda a: (a.effective_date, a.activity_id)):
+            if which == "current" and not current.start <= activity.effective_date <= current.end:
+                continue
+            out.append(status.activity_out(cert, activity, today, policy))
+    return ActivityList(member_id=member_id, cycle=which, activities=out)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- attestations (R18)
+
+
+def file_attestation(
+    table: Table, member_id: str, body: AttestationIn, today: date
+) -> AttestationOut:
+    from staycertified.api import status
+    from staycertified.store import attestations as attestation_store
+
+    policy = _policy()
+    record = _load(table, member_id)
+    cert = _certification(record, body.certificate_number)
+    attestation, cycle = status.attest(cert, body, record.member, today, policy)
+    if not attestation_store.put_attestation(table, member_id, attestation):
+        raise errors.ApiError(
+            409,
+            "ATTESTATION_ALREADY_FILED",
+            "An attestation was already filed for this cycle.",
+            [{"rule": "R18", "code": "ATTESTATION_ALREADY_FILED", "message": "one per cycle"}],
+        )
+    return AttestationOut(
+        certificate_number=attestation.certificate_number,
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        points_claimed=float(attestation.total_points),
+        signed_on=attestation.signed_on,
+    )
+
+
+# ---------------------------------------------------------------- invoices, payments (billing)
+
+
+def list_invoices(table: Table, member_id: str, today: date) -> Any:
+    billing = _billing()
+    return billing.member_invoices(table, member_id, today)  # type: ignore[attr-defined]
+
+
+def record_staff_payment(
+    table: Table, invoice_id: str, payment: dict[str, Any], today: date
+) -> tuple[int, Any]:
+    billing = _billing()
+    return billing.record_staff_payment(table, invoice_id, payment, today)  # type: ignore[attr-defined,no-any-return]
+
+
+def _billing() -> Any:
+    try:
+        from staycertified import billing  # type: ignore[attr-defined]
+    except ImportError:
+        raise errors.ApiError(501, errors.NOT_IMPLEMENTED, "Not implemented yet.") from None
+    return billing
+
+
+# ---------------------------------------------------------------- verification (R38)
+
+
+def verify(table: Table, certificate_number: str, last_name: str, today: date) -> VerificationOut:
+    """R38: only name, type, Active / Not active, original date, valid-through.
+
+    An unknown number and a wrong last name give the same 404.
+    """
+    from staycertified.api import status
+
+    found = member_store.find_certification(table, certificate_number)
+    if found is None or found[1].casefold().strip() != last_name.casefold().strip():
+        raise errors.not_found("certification")
+    certification, _ = found
+    record = member_store.load_member(table, certification.member_id)
+    cert = record.certification(certificate_number) if record else None
+    if record is None or cert is None:
+        raise errors.not_found("certification")
+    return status.verification(record, cert, today, _policy())
+
+
+def money(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+__all__ = ["Activity", "money"]

@@ -1,0 +1,86 @@
+"""Small decisions the API and the sweep need that the other domain modules do
+not make (owned by the API capability; pure, no I/O, no clock).
+
+- `cycles_of`: the certification's cycles up to `today`, computed (R9) and
+  merged with the stored ones (which carry `advanced_on`, R16).
+- `recording_cycle` (R12, R21): the cycle an activity is recorded against. It
+  is the cycle its date falls in when that cycle is the current one, or an
+  ended mandatory cycle that is not compliant (recording its missing points,
+  dated inside it, cures the lapse, R21). Anything else is checked against the
+  current cycle, so R12 refuses it (ACTIVITY_BEFORE_CYCLE_START).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from staycertified.domain import ccp, compliance, cycles, invoicing
+from staycertified.domain.errors import DomainError
+from staycertified.domain.model import Activity, Attestation, Certification, Cycle, Invoice
+from staycertified.policy.model import Policy
+
+
+def cycles_of(
+    certification: Certification, stored: list[Cycle], today: date, policy: Policy
+) -> list[Cycle]:
+    """Every cycle from the anchor to the current one, stored values preferred (R9, R16)."""
+    computed = cycles.cycles_until(certification, today, policy)
+    return cycles.merge_stored_cycles(computed, stored)
+
+
+def current_cycle(
+    certification: Certification, stored: list[Cycle], today: date, policy: Policy
+) -> Cycle:
+    return cycles_of(certification, stored, today, policy)[-1]
+
+
+def cycle_compliance_on(
+    certification: Certification,
+    cycle: Cycle,
+    activities: list[Activity],
+    attestations: list[Attestation],
+    invoices: list[Invoice],
+    policy: Policy,
+    as_of: date,
+) -> compliance.ComplianceDecision:
+    """R16 for one cycle, fees included (invoices, or paid_through when none, R3/R7)."""
+    fees = invoicing.fee_years(certification, invoices, as_of)
+    return compliance.cycle_compliance(cycle, activities, attestations, fees, policy, as_of)
+
+
+def recording_cycle(
+    certification: Certification,
+    stored: list[Cycle],
+    activities: list[Activity],
+    attestations: list[Attestation],
+    invoices: list[Invoice],
+    day: date | None,
+    today: date,
+    policy: Policy,
+) -> Cycle:
+    """R12/R21: the cycle an activity dated `day` is recorded against."""
+    every = cycles_of(certification, stored, today, policy)
+    current = every[-1]
+    if day is None or day >= current.start or not ccp.is_mandatory(certification):
+        return current
+    containing = next((c for c in every if c.start <= day <= c.end), None)
+    if containing is None:
+        return current
+    decision = cycle_compliance_on(
+        certification, containing, activities, attestations, invoices, policy, today
+    )
+    return current if decision.points_met else containing
+
+
+ATTESTATION_POINTS_SHORT = "ATTESTATION_POINTS_SHORT"
+
+
+def attestation_shortfall(attestation: Attestation, cycle: Cycle) -> DomainError | None:
+    """R18: an attestation stands in for the cycle's points, so it must claim them all."""
+    if attestation.total_points >= cycle.points_required:
+        return None
+    message = (
+        f"the attestation claims {attestation.total_points} points, "
+        f"the cycle requires {cycle.points_required}"
+    )
+    return DomainError(ATTESTATION_POINTS_SHORT, message, "R18")

@@ -1,0 +1,94 @@
+"""CCP cycles: materialised items the daily sweep reads by end month (R9, R16).
+
+| access pattern                          | key or index                                         |
+|-----------------------------------------|------------------------------------------------------|
+| a certification's cycles                | PK = MEMBER#<memberId>, SK = CERT#<certNo>#CYCLE#<start> |
+| cycles ending on a day / in a range     | GSI1: GSI1PK = CYCLEEND#<YYYY-MM>, GSI1SK between <from> and <to>~ |
+| rollovers of a year (audit pool, R25)   | GSI3: GSI3PK = ROLLOVER#<YYYY>, GSI3SK = <advancedOn>#<certNo> |
+
+The importer writes each certification's current cycle; the sweep writes the
+next one when a cycle ends (`advance`) and stamps `advanced_on` on a compliant
+one (R16). Both writes are conditional, so a re-run of a day changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from boto3.dynamodb.conditions import Key
+from pydantic import BaseModel, ConfigDict
+
+from staycertified.domain.model import Cycle
+from staycertified.store import keys
+from staycertified.store.members import cycle_item
+from staycertified.store.table import from_item, is_conditional_check_failure, query_all
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+class MemberCycle(BaseModel):
+    """A cycle with the member it belongs to (the index gives both)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: str
+    cycle: Cycle
+
+
+def _month_starts(first: date, last: date) -> Iterator[date]:
+    day = date(first.year, first.month, 1)
+    while day <= last:
+        yield day
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def cycles_ending_between(table: Table, first: date, last: date) -> Iterator[MemberCycle]:
+    """Cycles whose end falls in [first, last]: one GSI1 Query per month, never a Scan."""
+    for month in _month_starts(first, last):
+        for item in query_all(
+            table,
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.cycle_end_gsi1pk(month))
+            & Key("GSI1SK").between(first.isoformat(), last.isoformat() + "~"),
+        ):
+            member_id = str(item["PK"]).removeprefix("MEMBER#")
+            yield MemberCycle(member_id=member_id, cycle=from_item(Cycle, item))
+
+
+def put_cycle(table: Table, member_id: str, cycle: Cycle) -> bool:
+    """Writes a cycle once; False when a cycle with that start already exists."""
+    try:
+        table.put_item(
+            Item=cycle_item(member_id, cycle), ConditionExpression="attribute_not_exists(PK)"
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True
+
+
+def mark_advanced(table: Table, member_id: str, cycle: Cycle, advanced_on: date) -> bool:
+    """Stamps the rollover date (R16) and indexes it for the audit pool (R25), once."""
+    try:
+        table.update_item(
+            Key={
+                "PK": keys.member_pk(member_id),
+                "SK": keys.cycle_sk(cycle.certificate_number, cycle.start),
+            },
+            UpdateExpression="SET advanced_on = :on, GSI3PK = :pk, GSI3SK = :sk",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(advanced_on)",
+            ExpressionAttributeValues={
+                ":on": advanced_on.isoformat(),
+                ":pk": keys.rollover_gsi3pk(advanced_on.year),
+                ":sk": keys.rollover_gsi3sk(advanced_on, cycle.certificate_number),
+            },
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True

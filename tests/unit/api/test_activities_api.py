@@ -1,0 +1,163 @@
+"""POST/GET /members/{id}/activities through the ApiFunction handler (R10-R15, R19)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from .support import answer, function_module, http_event, load_rows, member_row
+
+TODAY = date(2026, 1, 20)
+api = function_module("api")
+
+
+def call(table: Any, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    kwargs.setdefault("today", TODAY)
+    return answer(api.handle(http_event(method, path, **kwargs), None, table=table))
+
+
+def education(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "category": "PROFESSIONAL_EDUCATION",
+        "title": "Infection control",
+        "provider": "Local college",
+        "completedOn": "2026-01-10",
+        "quantity": 2.5,
+        "unit": "CONTACT_HOUR",
+        "qualifies": "JOB_PERFORMANCE",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def member(table: Any) -> str:
+    load_rows(table, [member_row("M1")], TODAY)
+    return "M1"
+
+
+def test_recording_an_activity_answers_201_with_points(table: Any, member: str) -> None:
+    status, body = call(table, "POST", "/members/M1/activities", body=education(), member="M1")
+    assert status == 201, body
+    assert body["points"] == 2.5
+    assert body["pointsCounted"] == 2.5
+    assert body["capped"] is False
+    assert body["source"] == "MEMBER"
+    assert body["cycleStart"] == "2024-03-15"
+
+
+def test_every_broken_rule_is_listed_and_nothing_is_written(table: Any, member: str) -> None:
+    bad = education(category="KNITTING", unit="PARSEC", completedOn="2026-02-01", qualifies="FUN")
+    status, body = call(table, "POST", "/members/M1/activities", body=bad, member="M1")
+    assert status == 422, body
+    codes = {e["code"] for e in body["errors"]}
+    assert {"INVALID_CATEGORY", "ACTIVITY_IN_FUTURE", "QUALIFICATION_NOT_AFFIRMED"} <= codes
+    assert all(e["rule"] for e in body["errors"])
+    _, listed = call(table, "GET", "/members/M1/activities", member="M1", query={"cycle": "all"})
+    assert listed["activities"] == []
+
+
+def test_activity_before_the_cycle_start_is_refused_r12(table: Any, member: str) -> None:
+    status, body = call(
+        table,
+        "POST",
+        "/members/M1/activities",
+        body=education(completedOn="2024-01-01"),
+        member="M1",
+    )
+    assert status == 422
+    assert [e["code"] for e in body["errors"]] == ["ACTIVITY_BEFORE_CYCLE_START"]
+
+
+def test_exam_is_not_ccp_r19(table: Any, member: str) -> None:
+    status, body = call(
+        table, "POST", "/members/M1/activities", body=education(category="EXAM"), member="M1"
+    )
+    assert status == 422
+    assert "EXAM_NOT_VALID_FOR_CCP" in [e["code"] for e in body["errors"]]
+
+
+def test_employment_across_2021_is_cut_r14(table: Any) -> None:
+    load_rows(table, [member_row("M2", certified_on="2019-06-01")], date(2021, 6, 1))
+    body = education(
+        category="EMPLOYMENT",
+        completedOn=None,
+        periodStart="2019-06-01",
+        periodEnd="2021-05-31",
+        quantity=2,
+        unit="YEAR",
+    )
+    status, out = call(
+        table, "POST", "/members/M2/activities", body=body, member="M2", today=date(2021, 6, 1)
+    )
+    assert status == 201, out
+    # 2019-06-01..2020-12-31 = 19 months -> 1.5 years (rounded down to 0.25) x 4 points
+    assert out["quantity"] == 1.5
+    assert out["points"] == 6.0
+
+
+def test_employment_entirely_after_2020_is_not_eligible_r14(table: Any, member: str) -> None:
+    body = education(
+        category="EMPLOYMENT",
+        completedOn=None,
+        periodStart="2024-04-01",
+        periodEnd="2025-12-31",
+        quantity=1,
+        unit="YEAR",
+    )
+    status, out = call(table, "POST", "/members/M1/activities", body=body, member="M1")
+    assert status == 422
+    assert "EMPLOYMENT_NOT_ELIGIBLE_AFTER_2020" in [e["code"] for e in out["errors"]]
+
+
+def test_same_idempotency_key_records_once(table: Any, member: str) -> None:
+    headers = {"Idempotency-Key": "k-1"}
+    first = call(
+        table, "POST", "/members/M1/activities", body=education(), member="M1", headers=headers
+    )
+    again = call(
+        table, "POST", "/members/M1/activities", body=education(), member="M1", headers=headers
+    )
+    assert first[0] == again[0] == 201
+    assert first[1]["activityId"] == again[1]["activityId"]
+    _, listed = call(table, "GET", "/members/M1/activities", member="M1")
+    assert len(listed["activities"]) == 1
+
+
+def test_reusing_an_idempotency_key_for_another_body_is_a_conflict(table: Any, member: str) -> None:
+    headers = {"Idempotency-Key": "k-2"}
+    call(table, "POST", "/members/M1/activities", body=education(), member="M1", headers=headers)
+    status, body = call(
+        table,
+        "POST",
+        "/members/M1/activities",
+        body=education(quantity=3),
+        member="M1",
+        headers=headers,
+    )
+    assert status == 409
+    assert body["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_another_members_activities_answer_like_an_unknown_member(table: Any, member: str) -> None:
+    load_rows(table, [member_row("M9")], TODAY)
+    theirs = call(table, "POST", "/members/M9/activities", body=education(), member="M1")
+    unknown = call(table, "POST", "/members/M404/activities", body=education(), member="M1")
+    assert theirs == unknown
+    assert theirs[0] == 404
+
+
+def test_malformed_body_is_400_with_the_error_shape(table: Any, member: str) -> None:
+    status, body = call(table, "POST", "/members/M1/activities", body={"title": 3}, member="M1")
+    assert status == 400
+    assert body["code"] == "VALIDATION_FAILED"
+    assert body["errors"]
+
+
+def test_list_current_cycle_only(table: Any, member: str) -> None:
+    call(table, "POST", "/members/M1/activities", body=education(), member="M1")
+    status, body = call(table, "GET", "/members/M1/activities", member="M1")
+    assert status == 200
+    assert [a["title"] for a in body["activities"]] == ["Infection control"]
