@@ -236,3 +236,55 @@ class NoticeKey(Frozen):
 def invoice_id_for(certificate_number: str, membership_year: int) -> str:
     """Deterministic, so creating the year's invoice twice is the same invoice (R3, R5)."""
     return f"INV-{certificate_number}-{membership_year}"
+
+
+class AuditStatus(StrEnum):
+    """R27."""
+
+    OPEN = "OPEN"
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+
+
+class AuditCase(Frozen):
+    """R25-R27: one selected certification's audit of the cycle that just ended."""
+
+    case_id: str
+    certificate_number: str
+    audit_year: int
+    cycle_start: date
+    cycle_end: date
+    opened_on: date
+    respond_by: date
+    reminder_on: date
+    status: AuditStatus = AuditStatus.OPEN
+    decided_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AuditStatus.OPEN
+
+
+class ApplicationActivity(Frozen):
+    """R29: one activity claimed in a recertification application, with its proof."""
+
+    category: Category
+    completed_on: date
+    points: Decimal
+    proof_document_id: str | None = None
+    employment_verification_form_id: str | None = None
+
+
+class RecertificationApplication(Frozen):
+    """R28-R32: an application to recertify, by CCP or by exam."""
+
+    application_id: str
+    certificate_number: str
+    route: str = Field(description="CCP or EXAM (R28)")
+    certification_type: str | None = None
+    submitted_on: date
+    felony_answer: bool | None = None
+    activities: tuple[ApplicationActivity, ...] = ()
+    attestation_signed_on: date | None = None
+    attestation_signed_by: str | None = None
+    fee_paid: bool = False
