@@ -103,6 +103,7 @@ class NextAction(Camel):
     points: float | None = None
     due_by: date | None = None
     routes: list[Literal["CCP", "EXAM"]] | None = None
+    case_id: str | None = None
 
 
 class CertificationStatus(Camel):
@@ -146,7 +147,7 @@ class ActivityIn(Camel):
         str, Field(max_length=64, json_schema_extra={"enum": [q.value for q in Qualifies]})
     ]
     certificate_number: CertificateNumber | None = None
-    first_delivery: bool = True
+    first_delivery: bool | None = None
 
 
 class ActivityOut(Camel):

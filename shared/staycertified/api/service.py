@@ -8,7 +8,6 @@ import hashlib
 import json
 import uuid
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from staycertified.api import errors
@@ -21,7 +20,7 @@ from staycertified.api.schemas import (
     MemberStatus,
     VerificationOut,
 )
-from staycertified.domain.model import Activity, ActivitySource, Qualifies
+from staycertified.domain.model import ActivitySource, Qualifies
 from staycertified.store import members as member_store
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -239,18 +238,10 @@ def verify(table: Table, certificate_number: str, last_name: str, today: date) -
     from staycertified.api import status
 
     found = member_store.find_certification(table, certificate_number)
-    if found is None or found[1].casefold().strip() != last_name.casefold().strip():
+    if found is None or found[1].strip().casefold() != last_name.strip().casefold():
         raise errors.not_found("certification")
-    certification, _ = found
-    record = member_store.load_member(table, certification.member_id)
-    cert = record.certification(certificate_number) if record else None
+    record = member_store.load_member(table, found[0].member_id)
+    cert = record.certification(found[0].certificate_number) if record else None
     if record is None or cert is None:
         raise errors.not_found("certification")
-    return status.verification(record, cert, today, _policy())
-
-
-def money(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01'))}"
-
-
-__all__ = ["Activity", "money"]
+    return status.verification(record, cert, certificate_number, last_name, today, _policy())

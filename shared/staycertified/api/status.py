@@ -12,21 +12,33 @@ from staycertified.api import errors
 from staycertified.api.schemas import (
     ActivityOut,
     AttestationIn,
+    AuditOut,
     CertificationStatus,
     CycleOut,
     MemberStatus,
     NextAction,
     NextInvoice,
     Reason,
+    RecertificationOut,
     VerificationOut,
     money,
 )
 from staycertified.domain import compliance, member_support
-from staycertified.domain.model import Activity, Attestation, Category, Cycle, Member
+from staycertified.domain.model import (
+    Activity,
+    Attestation,
+    AuditCase,
+    Category,
+    Cycle,
+    Member,
+    Standing,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from staycertified.domain.decisions import NextAction as DomainNextAction
+    from staycertified.domain.standing import StandingDecision
     from staycertified.policy.model import Policy
-    from staycertified.store.members import CertificationRecord
+    from staycertified.store.members import CertificationRecord, MemberRecord
 
 
 def current_cycle(cert: CertificationRecord, today: date, policy: Policy) -> Cycle:
@@ -134,15 +146,137 @@ def attest(
     return attestation, cycle
 
 
-def _unused(*_: object) -> None:  # keeps imports referenced until the standing mapping lands
-    _ = (
-        errors,
-        CertificationStatus,
-        CycleOut,
-        MemberStatus,
-        NextAction,
-        NextInvoice,
-        Reason,
-        VerificationOut,
-        money,
+def _standing(cert: CertificationRecord, today: date, policy: Policy) -> StandingDecision:
+    from staycertified.domain.standing import evaluate_standing
+
+    audit = _open_audit(cert)
+    return evaluate_standing(
+        cert.certification,
+        cert.cycles,
+        cert.activities,
+        cert.attestations,
+        cert.invoices,
+        today,
+        policy,
+        open_audit_case=audit,
+    )
+
+
+def _open_audit(cert: CertificationRecord) -> AuditCase | None:
+    """The open audit case of the certification, when the record carries audit cases."""
+    cases = getattr(cert, "audit_cases", None) or []
+    return next((c for c in cases if c.is_open), None)
+
+
+def _next_invoice(cert: CertificationRecord, decision: StandingDecision) -> NextInvoice | None:
+    planned = decision.next_invoice
+    issued = next((i for i in cert.invoices if i.invoice_id == planned.invoice_id), None)
+    amount = issued.amount if issued is not None else planned.amount
+    if amount is None:  # R1: fee not configured for this type
+        return None
+    return NextInvoice(
+        invoice_id=planned.invoice_id,
+        membership_year=planned.membership_year,
+        amount=money(amount),
+        currency=issued.currency if issued is not None else "USD",
+        due_date=planned.due_date,
+        status=issued.status.value if issued is not None else "NOT_ISSUED",
+    )
+
+
+def _action(action: DomainNextAction) -> NextAction:
+    return NextAction(
+        action=action.kind.value,  # type: ignore[arg-type]
+        rule=action.rule,
+        message=action.message,
+        invoice_id=action.invoice_id,
+        amount=money(action.amount) if action.amount is not None else None,
+        points=float(action.points) if action.points is not None else None,
+        due_by=action.by,
+        routes=list(action.routes) or None,  # type: ignore[arg-type]
+        case_id=action.case_id,
+    )
+
+
+def certification_status(
+    cert: CertificationRecord, today: date, policy: Policy
+) -> CertificationStatus:
+    """R37 for one certification, from the domain's standing decision (R20-R24)."""
+    decision = _standing(cert, today, policy)
+    current = decision.current_cycle
+    compliant = member_support.cycle_compliance_on(
+        cert.certification,
+        current,
+        cert.activities,
+        cert.attestations,
+        cert.invoices,
+        policy,
+        today,
+    ).compliant
+    audit = _open_audit(cert)
+    recertification = None
+    if decision.status == Standing.RECERTIFICATION_REQUIRED:
+        recertification = RecertificationOut(
+            routes=list(decision.recertification_routes),  # type: ignore[arg-type]
+            required_since=decision.unmet_since,
+        )
+    return CertificationStatus(
+        certificate_number=decision.certificate_number,
+        type=decision.certification_type,
+        status=decision.status.value,  # type: ignore[arg-type]
+        ccp=decision.ccp_duty.value,  # type: ignore[arg-type]
+        reasons=[
+            Reason(rule=r.rule, code=r.code, message=r.message, since=r.since)
+            for r in decision.reasons
+        ],
+        paid_through=decision.paid_through,
+        next_invoice=_next_invoice(cert, decision),
+        cycle=CycleOut(
+            start=current.start,
+            end=current.end,
+            points_required=float(decision.points_required),
+            points_counted=float(decision.points_counted),
+            points_outstanding=float(decision.points_outstanding),
+            days_left=decision.days_left,
+            compliant=compliant,
+        ),
+        audit=None
+        if audit is None
+        else AuditOut(case_id=audit.case_id, status=audit.status.value, deadline=audit.respond_by),
+        recertification=recertification,
+        next_actions=[_action(a) for a in decision.next_actions],
+    )
+
+
+def member_status(record: MemberRecord, today: date, policy: Policy) -> MemberStatus:
+    return MemberStatus(
+        member_id=record.member.member_id,
+        as_of=today,
+        certifications=[certification_status(c, today, policy) for c in record.certifications],
+    )
+
+
+def verification(
+    record: MemberRecord,
+    cert: CertificationRecord,
+    certificate_number: str,
+    last_name: str,
+    today: date,
+    policy: Policy,
+) -> VerificationOut:
+    """R38 from the domain's public verification value; None → the same 404 as unknown."""
+    from staycertified.domain.standing import public_verification
+
+    decision = _standing(cert, today, policy)
+    public = public_verification(
+        certificate_number, last_name, (record.member, cert.certification, decision)
+    )
+    if public is None:
+        raise errors.not_found("certification")
+    return VerificationOut(
+        name=public.name,
+        type=public.certification_type,
+        status=public.status,
+        original_certification_date=public.original_certification_date,
+        valid_through=public.valid_through,
     )
