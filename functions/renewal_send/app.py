@@ -1,2 +1,54 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("renewal_send")
+"""RenewalSendFunction: invoices and sends one batch of renewal notices (R3-R5).
+
+Input: one batch of the plan's S3 array (``staycertified.renewals.model.Batch``);
+output: the batch's counts and the key of its manifest part. A transient fault
+that outlives the clients' retries fails the batch with ``TransientError``,
+which the state machine retries; the notice ledger makes the retry safe.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+
+def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
+    from staycertified.renewals.model import Batch
+    from staycertified.renewals.send import send_batch
+
+    batch = Batch.model_validate(event)
+    result = send_batch(batch, ports or default_ports())
+    logger.info(
+        "renewal batch sent",
+        extra={"runId": batch.run_id, "batchNo": batch.batch_no, "failures": result.failures},
+    )
+    sent = sum(t.count for t in result.tallies if t.outcome == "SENT")
+    metrics.add_metric(name="RenewalNoticesSent", unit="Count", value=sent)
+    return result.model_dump(mode="json", by_alias=True)
+
+
+def default_ports() -> Any:
+    from staycertified.notify.email import send_email
+    from staycertified.notify.mailroom import post_letter
+    from staycertified.policy import load_policy
+    from staycertified.renewals import clients
+    from staycertified.renewals.send import Ports
+
+    return Ports(
+        table=clients.table(os.environ["TABLE_NAME"]),
+        s3=clients.s3(),
+        mail_bucket=os.environ["MAIL_BUCKET"],
+        send_email=send_email,
+        post_letter=post_letter,
+        policy=load_policy(),
+        logger=logger,
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event)

@@ -1,2 +1,43 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("start_run")
+"""StartRunFunction: starts a scheduled workflow, named by its business key (R39, R40).
+
+See `staycertified.renewals.start` for the events it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from staycertified.api.observability import logger, metrics, traced
+from staycertified.renewals.start import StartRunEvent, start_run
+
+STATE_MACHINES = {
+    "renewals": "RENEWAL_STATE_MACHINE_ARN",
+    "audit": "AUDIT_STATE_MACHINE_ARN",
+}
+
+
+def handle(event: dict[str, Any], *, client: Any = None) -> dict[str, Any]:
+    from staycertified.policy import load_policy
+    from staycertified.renewals import clients
+
+    parsed = StartRunEvent.model_validate(event)
+    policy = load_policy()
+    started = start_run(
+        parsed,
+        state_machine_arn=os.environ.get(STATE_MACHINES[parsed.workflow]),
+        time_zone_for=policy.time_zone,
+        client=client or clients.stepfunctions(),
+        logger=logger,
+    )
+    metrics.add_metric(
+        name=f"RunStart{started.status.title().replace('_', '')}", unit="Count", value=1
+    )
+    return started.model_dump(mode="json", by_alias=True)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event)
