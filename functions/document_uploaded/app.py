@@ -33,7 +33,8 @@ def parse_key(key: str) -> tuple[str, str, str] | None:
 
 def handle_record(table: Table, record: dict[str, Any]) -> str:
     """ATTACHED, REJECTED, DUPLICATE or MALFORMED for one S3 event record."""
-    from staycertified.domain import errors
+    from staycertified.domain.errors import DomainError
+    from staycertified.domain.recertification import check_upload_allowed
     from staycertified.store import audit_cases
 
     s3 = record.get("s3") or {}
@@ -43,7 +44,7 @@ def handle_record(table: Table, record: dict[str, Any]) -> str:
     if parsed is None:
         return "MALFORMED"
     member_id, container_id, file_name = parsed
-    kind = audit_cases.open_container(table, member_id, container_id)
+    case, application = audit_cases.upload_targets(table, member_id, container_id)
     entry: dict[str, Any] = {
         "member_id": member_id,
         "container_id": container_id,
@@ -54,9 +55,12 @@ def handle_record(table: Table, record: dict[str, Any]) -> str:
         "file_name": file_name,
         "uploaded_at": str(record.get("eventTime", "")),
     }
-    if kind is None:
-        entry.update(status=REJECTED, code=errors.DOCUMENT_UPLOAD_NOT_ALLOWED, rule="R15")
+    try:
+        check_upload_allowed(case, application)  # R15
+    except DomainError as refused:
+        entry.update(status=REJECTED, code=refused.code, rule=refused.rule)
     else:
+        kind = audit_cases.AUDIT_CASE if case is not None else audit_cases.RECERT_APPLICATION
         entry.update(status=ATTACHED, container_kind=kind)
     created = audit_cases.record_document(table, member_id, container_id, entry)
     return entry["status"] if created else "DUPLICATE"

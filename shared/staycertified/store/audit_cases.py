@@ -6,8 +6,8 @@ and records each uploaded object once.
 
 | what                                  | key                                                          |
 |---------------------------------------|--------------------------------------------------------------|
-| an audit case                         | PK = MEMBER#<memberId>, SK = AUDIT#<caseId>      (status OPEN/...) |
-| a recertification application         | PK = MEMBER#<memberId>, SK = RECERTAPP#<applicationId> (status OPEN/...) |
+| an audit case (`AuditCase`)           | PK = MEMBER#<memberId>, SK = AUDIT#<caseId>  (its `status`)  |
+| a recertification application         | PK = MEMBER#<memberId>, SK = RECERTAPP#<applicationId>, `status` OPEN or closed |
 | an uploaded document, once per object | PK = MEMBER#<memberId>, SK = DOC#<caseOrApplicationId>#<sha256(key@version)> (condition) |
 """
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from staycertified.domain.model import AuditCase, RecertificationApplication
 from staycertified.store import keys
-from staycertified.store.table import is_conditional_check_failure
+from staycertified.store.table import from_item, is_conditional_check_failure, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -41,17 +42,41 @@ def document_sk(container_id: str, object_key: str, version: str = "") -> str:
     return f"DOC#{container_id}#{digest}"
 
 
-def open_container(table: Table, member_id: str, container_id: str) -> str | None:
-    """`AUDIT_CASE` or `RECERT_APPLICATION` when that id is open for this member, else None."""
+def audit_case_item(member_id: str, case: AuditCase) -> dict[str, Any]:
+    return to_item(case, AUDIT_CASE, PK=keys.member_pk(member_id), SK=audit_case_sk(case.case_id))
+
+
+def application_item(
+    member_id: str, application: RecertificationApplication, status: str = OPEN
+) -> dict[str, Any]:
+    item = to_item(
+        application,
+        RECERT_APPLICATION,
+        PK=keys.member_pk(member_id),
+        SK=application_sk(application.application_id),
+    )
+    item["status"] = status
+    return item
+
+
+def upload_targets(
+    table: Table, member_id: str, container_id: str
+) -> tuple[AuditCase | None, RecertificationApplication | None]:
+    """The audit case and the open recertification application with this id, if any."""
     pk = keys.member_pk(member_id)
-    for kind, sk in (
-        (AUDIT_CASE, audit_case_sk(container_id)),
-        (RECERT_APPLICATION, application_sk(container_id)),
-    ):
-        item = table.get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=True).get("Item")
-        if item and item.get("status") == OPEN:
-            return kind
-    return None
+    case_item = table.get_item(
+        Key={"PK": pk, "SK": audit_case_sk(container_id)}, ConsistentRead=True
+    ).get("Item")
+    app_item = table.get_item(
+        Key={"PK": pk, "SK": application_sk(container_id)}, ConsistentRead=True
+    ).get("Item")
+    case = from_item(AuditCase, case_item) if case_item else None
+    application = None
+    if app_item and app_item.get("status", OPEN) == OPEN:
+        application = from_item(
+            RecertificationApplication, {k: v for k, v in app_item.items() if k != "status"}
+        )
+    return case, application
 
 
 def record_document(

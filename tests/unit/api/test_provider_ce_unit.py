@@ -1,0 +1,63 @@
+"""ProviderCeFunction (R13): a CourseCompleted event is recorded once, verified, source PROVIDER."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from staycertified.store.members import load_member
+
+from .support import function_module, load_rows, member_row
+
+provider = function_module("provider_ce")
+
+
+def course_completed(**detail: Any) -> dict[str, Any]:
+    body = {
+        "completionId": "C-1",
+        "memberId": "M1",
+        "courseId": "IC-101",
+        "title": "Infection control",
+        "contactHours": 2.5,
+        "completedOn": "2026-01-10",
+    }
+    body.update(detail)
+    return {
+        "source": "staycertified.learning",
+        "detail-type": "CourseCompleted",
+        "time": "2026-01-10T20:00:00Z",
+        "detail": body,
+    }
+
+
+def test_completion_is_recorded_verified_as_provider_ce(table: Any) -> None:
+    load_rows(table, [member_row("M1")], date(2026, 1, 1))
+    assert provider.handle(course_completed(), None, table=table)["status"] == "RECORDED"
+    [activity] = load_member(table, "M1").certifications[0].activities
+    assert (activity.source, activity.verified, activity.points) == ("PROVIDER", True, 2.5)
+    assert activity.category == "PROFESSIONAL_EDUCATION"
+
+
+def test_ceu_earns_ten_points_each(table: Any) -> None:
+    load_rows(table, [member_row("M1")], date(2026, 1, 1))
+    event = course_completed(contactHours=None, ceu=0.5)
+    assert provider.handle(event, None, table=table)["status"] == "RECORDED"
+    [activity] = load_member(table, "M1").certifications[0].activities
+    assert activity.points == 5
+
+
+def test_a_replayed_completion_is_recorded_once(table: Any) -> None:
+    load_rows(table, [member_row("M1")], date(2026, 1, 1))
+    provider.handle(course_completed(), None, table=table)
+    assert provider.handle(course_completed(), None, table=table)["status"] == "DUPLICATE"
+    assert len(load_member(table, "M1").certifications[0].activities) == 1
+
+
+def test_unknown_member_is_rejected_not_retried(table: Any) -> None:
+    result = provider.handle(course_completed(memberId="NOBODY"), None, table=table)
+    assert result == {"status": "REJECTED", "activity_id": None, "codes": ["UNKNOWN_MEMBER"]}
+
+
+def test_malformed_detail_is_rejected(table: Any) -> None:
+    result = provider.handle(course_completed(contactHours=None), None, table=table)
+    assert result == {"status": "MALFORMED"}
