@@ -1,2 +1,64 @@
-def lambda_handler(event, context):
-    raise NotImplementedError("lifecycle_sweep")
+"""LifecycleSweepFunction: the daily sweep (R16, R17, R21-R23), see
+`staycertified.lifecycle.sweep` for how it finds its work without a Scan.
+
+"Today" is the schedule's `scheduledTime` in the body's time zone (R39, R40).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def handle(
+    event: dict[str, Any],
+    context: Any,
+    *,
+    table: Table | None = None,
+    send_email: Any = None,
+    post_letter: Any = None,
+) -> dict[str, Any]:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified.api import settings
+    from staycertified.api.clock import scheduled_day
+    from staycertified.api.events import ScheduledRun
+    from staycertified.lifecycle.sweep import run_sweep
+    from staycertified.notify.email import send_email as ses_send
+    from staycertified.notify.mailroom import post_letter as mail_post
+    from staycertified.policy import load_policy
+
+    config = settings.settings()
+    run = ScheduledRun.model_validate(event)
+    today = scheduled_day(run.scheduled_time, config.body_time_zone)
+    report = run_sweep(
+        table if table is not None else settings.table(),
+        today,
+        load_policy(),
+        send_email=send_email or ses_send,
+        post_letter=post_letter or mail_post,
+    )
+    metrics.add_metric(name="CyclesRolledOver", unit=MetricUnit.Count, value=report.rolled_over)
+    metrics.add_metric(
+        name="CyclesLapsedForPoints", unit=MetricUnit.Count, value=report.lapsed_for_points
+    )
+    metrics.add_metric(
+        name="RecertificationRequired", unit=MetricUnit.Count, value=report.recertification_required
+    )
+    metrics.add_metric(
+        name="CcpNoticesSent", unit=MetricUnit.Count, value=sum(report.notices_sent.values())
+    )
+    result = report.model_dump(mode="json")
+    logger.info("lifecycle sweep", extra={"report": result})
+    return result
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event, context)

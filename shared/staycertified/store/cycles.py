@@ -92,3 +92,21 @@ def mark_advanced(table: Table, member_id: str, cycle: Cycle, advanced_on: date)
             return False
         raise
     return True
+
+
+def record_recertification_required(
+    table: Table, member_id: str, certificate_number: str, since: date
+) -> bool:
+    """Records the R22 transition on the certification once (the badge and status read it)."""
+    try:
+        table.update_item(
+            Key={"PK": keys.member_pk(member_id), "SK": keys.cert_sk(certificate_number)},
+            UpdateExpression="SET recertification_required_since = :since",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(recertification_required_since)",
+            ExpressionAttributeValues={":since": since.isoformat()},
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True

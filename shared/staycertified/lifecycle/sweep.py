@@ -1,0 +1,338 @@
+"""The daily lifecycle sweep (R16, R17, R21-R23): one run per body-time day.
+
+How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<certNo>):
+
+1. **Cycle ends** - cycles whose end is in [today-7, today-1]: a compliant one
+   rolls over (`advanced_on` = today, GSI3 ROLLOVER#<year> for the audit pool,
+   R16, R25); every ended cycle gets its successor written (the anniversary
+   never moves on a lapse, R21), so next time its end is found the same way. A
+   mandatory cycle that ended non-compliant is LAPSED from the next day: the
+   domain's standing computes that from the record (R21), nothing else to store.
+2. **CCP notices** (R17) - for each policy offset N (180, 90, 30, 7), cycles
+   whose end is in [today+N-6, today+N]: the month(s) of those ends, one Query
+   each. The domain (`notices.ccp_notice_due`) says which step is due; each
+   (cycle, step, channel) is sent once through the notice ledger (`store.notices`:
+   claim, send, mark), so a re-run, a retry or a catch-up never duplicates.
+3. **Recertification required** (R22) - recorded on the certification
+   (`recertification_required_since`) when the standing turns to it:
+   cycles that ended 3 years ago ([today-3y-7, today-3y-1] by GSI1) and, on the
+   1st of a month, the certifications whose anniversary month just ended
+   (GSI1 ANNIV#<MM>, their fee 3 years ago).
+
+The 7-day windows let a run that missed days catch up; every write is
+conditional, so running a day twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from staycertified.domain import ccp, compliance, cycles, member_support, notices
+from staycertified.domain.dates import ONE_DAY, add_years
+from staycertified.domain.model import Channel, Cycle, Standing
+from staycertified.store import cycles as cycle_store
+from staycertified.store import members as member_store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+    from staycertified.policy.model import Policy
+    from staycertified.store.members import CertificationRecord, MemberRecord
+
+CATCH_UP_DAYS = 7
+RUN_PREFIX = "lifecycle-"
+
+SendEmail = Callable[..., str]
+PostLetter = Callable[..., str]
+
+
+class SweepReport(BaseModel):
+    """What one day's run did (counts only: no personal data)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: date
+    cycles_ended: int = 0
+    rolled_over: int = 0
+    lapsed_for_points: int = 0
+    next_cycles_written: int = 0
+    recertification_required: int = 0
+    notices_sent: dict[str, int] = Field(default_factory=dict)
+    notices_undeliverable: int = 0
+    notices_already_sent: int = 0
+
+
+class Sweep:
+    """One day's run. Ports (table, email, letters) are parameters, so tests can fake them."""
+
+    def __init__(
+        self,
+        table: Table,
+        today: date,
+        policy: Policy,
+        *,
+        send_email: SendEmail,
+        post_letter: PostLetter,
+    ) -> None:
+        self.table = table
+        self.today = today
+        self.policy = policy
+        self.send_email = send_email
+        self.post_letter = post_letter
+        self.report = SweepReport(day=today)
+        self.run_id = f"{RUN_PREFIX}{today.isoformat()}"
+        self._records: dict[str, MemberRecord | None] = {}
+
+    # ------------------------------------------------------------ helpers
+
+    def _record(self, member_id: str) -> MemberRecord | None:
+        if member_id not in self._records:
+            self._records[member_id] = member_store.load_member(self.table, member_id)
+        return self._records[member_id]
+
+    def _forget(self, member_id: str) -> None:
+        self._records.pop(member_id, None)
+
+    def _live(
+        self, member_id: str, cycle: Cycle
+    ) -> tuple[MemberRecord, CertificationRecord, Cycle] | None:
+        """The record, the certification, and the stored cycle if it is still one of its cycles."""
+        record = self._record(member_id)
+        cert = record.certification(cycle.certificate_number) if record else None
+        if record is None or cert is None:
+            return None
+        every = member_support.cycles_of(cert.certification, cert.cycles, self.today, self.policy)
+        same = next((c for c in every if c.start == cycle.start and c.end == cycle.end), None)
+        return (record, cert, same) if same is not None else None  # stale after a recertification
+
+    def _compliance(self, cert: CertificationRecord, cycle: Cycle) -> compliance.ComplianceDecision:
+        return member_support.cycle_compliance_on(
+            cert.certification,
+            cycle,
+            cert.activities,
+            cert.attestations,
+            cert.invoices,
+            self.policy,
+            self.today,
+        )
+
+    def _standing(self, cert: CertificationRecord) -> Any:
+        from staycertified.domain.standing import evaluate_standing
+
+        return evaluate_standing(
+            cert.certification,
+            cert.cycles,
+            cert.activities,
+            cert.attestations,
+            cert.invoices,
+            self.today,
+            self.policy,
+        )
+
+    # ------------------------------------------------------------ 1. cycle ends
+
+    def cycle_ends(self) -> None:
+        first, last = self.today - timedelta(days=CATCH_UP_DAYS), self.today - ONE_DAY
+        for found in list(cycle_store.cycles_ending_between(self.table, first, last)):
+            if found.cycle.advanced_on is not None:
+                continue
+            live = self._live(found.member_id, found.cycle)
+            if live is None:
+                continue
+            _, cert, cycle = live
+            if cycle.advanced_on is not None:
+                continue
+            self.report.cycles_ended += 1
+            decision = self._compliance(cert, cycle)
+            rollover = compliance.decide_rollover(
+                cert.certification, decision, self.today, self.policy
+            )
+            if rollover is not None:
+                if cycle_store.mark_advanced(
+                    self.table, found.member_id, cycle, rollover.advanced_on
+                ):
+                    self.report.rolled_over += 1
+                successor = rollover.next_cycle
+            else:
+                index = cycles.cycle_index_on(cert.certification.anchor_date, cycle.end + ONE_DAY)
+                successor = cycles.make_cycle(cert.certification, index or 0, self.policy)
+                if ccp.is_mandatory(cert.certification) and not decision.points_met:
+                    self.report.lapsed_for_points += 1  # R21: standing shows LAPSED from today
+            if cycle_store.put_cycle(self.table, found.member_id, successor):
+                self.report.next_cycles_written += 1
+            self._forget(found.member_id)
+
+    # ------------------------------------------------------------ 2. CCP notices (R17)
+
+    def ccp_notices(self) -> None:
+        offsets = self.policy.ccp.notice_offsets_days.at(self.today)
+        seen: set[tuple[str, str, date]] = set()
+        for days in sorted(offsets, reverse=True):
+            last = self.today + timedelta(days=days)
+            first = last - timedelta(days=CATCH_UP_DAYS - 1)
+            for found in list(cycle_store.cycles_ending_between(self.table, first, last)):
+                key = (found.member_id, found.cycle.certificate_number, found.cycle.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self._notify(found.member_id, found.cycle)
+
+    def _notify(self, member_id: str, stored: Cycle) -> None:
+        live = self._live(member_id, stored)
+        if live is None:
+            return
+        record, cert, cycle = live
+        mandatory = ccp.is_mandatory(cert.certification)
+        if not mandatory:
+            return
+        decision = self._compliance(cert, cycle)
+        if decision.points_met or self._standing(cert).status == Standing.RECERTIFICATION_REQUIRED:
+            return
+        outstanding = decision.tally.outstanding
+        for delivery in notices.deliveries(record.member, (Channel.EMAIL, Channel.MAIL)):
+            due = notices.ccp_notice_due(
+                cycle,
+                mandatory,
+                decision.points_met,
+                outstanding,
+                self.today,
+                self.policy,
+                channel=delivery.channel,
+            )
+            if due is not None:
+                self._send_once(record, cert, cycle, due, delivery)
+
+    def _send_once(
+        self,
+        record: MemberRecord,
+        cert: CertificationRecord,
+        cycle: Cycle,
+        due: notices.CcpNotice,
+        delivery: notices.ChannelDelivery,
+    ) -> None:
+        from staycertified.store import notices as ledger
+        from staycertified.store.table import is_conditional_check_failure
+
+        entry = ledger.LedgerEntry(
+            member_id=record.member.member_id,
+            certificate_number=cycle.certificate_number,
+            period=due.key.period,
+            step=due.key.step,
+            channel=due.key.channel.value,
+            sent_on=self.today.isoformat(),
+            run_id=self.run_id,
+            flags=[delivery.note] if delivery.note else [],
+        )
+        resent = False
+        try:
+            self.table.put_item(**ledger.claim_put(entry))
+        except Exception as error:
+            if not is_conditional_check_failure(error):
+                raise
+            earlier = ledger.get_entry(self.table, entry.key)
+            if earlier is None or earlier.status != ledger.NoticeStatus.PENDING:
+                self.report.notices_already_sent += 1
+                return
+            resent = True
+        if not delivery.deliver:
+            ledger.mark_all(
+                self.table, [entry.model_copy(update={"status": ledger.NoticeStatus.UNDELIVERABLE})]
+            )
+            self.report.notices_undeliverable += 1
+            return
+        sent = self._deliver(record, cert, cycle, due)
+        flags = [*entry.flags, ledger.RESENT_AFTER_INTERRUPTION] if resent else entry.flags
+        ledger.mark_all(
+            self.table,
+            [entry.model_copy(update={"status": ledger.NoticeStatus.SENT, "flags": flags, **sent})],
+        )
+        channel = due.key.channel.value
+        self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
+
+    def _deliver(
+        self, record: MemberRecord, cert: CertificationRecord, cycle: Cycle, due: notices.CcpNotice
+    ) -> dict[str, Any]:
+        from staycertified.lifecycle import ccp_notice
+
+        member = record.member
+        content = ccp_notice.CcpNoticeContent(
+            first_name=member.first_name,
+            certification_name=self.policy.certification_type(cert.certification.type).name,
+            certificate_number=cycle.certificate_number,
+            cycle_start=cycle.start.isoformat(),
+            cycle_end=cycle.end.isoformat(),
+            points_required=cycle.points_required,
+            points_outstanding=max(Decimal(0), due.points_outstanding),
+            days_before_end=due.days_before_end,
+            letter_date=self.today.isoformat(),
+        )
+        if due.key.channel == Channel.EMAIL:
+            subject, text, markup = ccp_notice.email_parts(content)
+            assert member.email is not None
+            message_id = self.send_email(
+                to=member.email, subject=subject, text=text, html=markup, kind=ccp_notice.KIND
+            )
+            return {"message_id": message_id}
+        assert member.address is not None
+        lines = member.address.lines(member.full_name)
+        key = f"ccp/{cycle.certificate_number}/{cycle.end.isoformat()}/{due.key.step}"
+        letter_key = self.post_letter(
+            address_lines=lines,
+            kind=ccp_notice.KIND,
+            pdf=ccp_notice.render_pdf(content, lines),
+            key=key,
+        )
+        return {"letter_key": letter_key, "pages": 1}
+
+    # ------------------------------------------------------------ 3. R22 transitions
+
+    def recertification_required(self) -> None:
+        candidates: list[tuple[str, str]] = []
+        three_years_ago = add_years(self.today, -3)
+        first, last = three_years_ago - timedelta(days=CATCH_UP_DAYS), three_years_ago - ONE_DAY
+        for found in cycle_store.cycles_ending_between(self.table, first, last):
+            candidates.append((found.member_id, found.cycle.certificate_number))
+        if self.today.day == 1:
+            month = (self.today - ONE_DAY).month
+            for certification in member_store.certifications_by_anniversary_month(
+                self.table, month
+            ):
+                candidates.append((certification.member_id, certification.certificate_number))
+        for member_id, certificate_number in dict.fromkeys(candidates):
+            self._record_recertification_required(member_id, certificate_number)
+
+    def _record_recertification_required(self, member_id: str, certificate_number: str) -> None:
+        record = self._record(member_id)
+        cert = record.certification(certificate_number) if record else None
+        if cert is None or cert.certification.recertification_required_since is not None:
+            return
+        standing = self._standing(cert)
+        if standing.status != Standing.RECERTIFICATION_REQUIRED:
+            return
+        since = min(
+            (r.since for r in standing.reasons if r.rule == "R22" and r.since), default=self.today
+        )
+        if cycle_store.record_recertification_required(
+            self.table, member_id, certificate_number, since
+        ):
+            self.report.recertification_required += 1
+            self._forget(member_id)
+
+    # ------------------------------------------------------------ the run
+
+    def run(self) -> SweepReport:
+        self.cycle_ends()
+        self.recertification_required()
+        self.ccp_notices()
+        return self.report
+
+
+def run_sweep(
+    table: Table, today: date, policy: Policy, *, send_email: SendEmail, post_letter: PostLetter
+) -> SweepReport:
+    return Sweep(table, today, policy, send_email=send_email, post_letter=post_letter).run()

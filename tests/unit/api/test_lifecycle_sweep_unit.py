@@ -1,0 +1,148 @@
+"""The daily sweep with fake email/letter ports (R16, R17, R21, R22)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from boto3.dynamodb.conditions import Key
+
+from staycertified.store.members import load_member
+
+from .support import function_module, load_rows, member_row
+
+sweep = function_module("lifecycle_sweep")
+
+
+class Outbox:
+    def __init__(self) -> None:
+        self.emails: list[dict[str, Any]] = []
+        self.letters: list[dict[str, Any]] = []
+
+    def send_email(self, **message: Any) -> str:
+        self.emails.append(message)
+        return f"msg-{len(self.emails)}"
+
+    def post_letter(self, **letter: Any) -> str:
+        self.letters.append(letter)
+        return f"letters/{letter['key']}.pdf"
+
+
+@pytest.fixture
+def outbox() -> Outbox:
+    return Outbox()
+
+
+def run(table: Any, outbox: Outbox, day: date) -> dict[str, Any]:
+    event = {"scheduledTime": f"{day.isoformat()}T08:00:00Z"}  # 02:00 in Chicago
+    return sweep.handle(
+        event, None, table=table, send_email=outbox.send_email, post_letter=outbox.post_letter
+    )
+
+
+def run_days(table: Any, outbox: Outbox, first: date, last: date) -> list[dict[str, Any]]:
+    reports, day = [], first
+    while day <= last:
+        reports.append(run(table, outbox, day))
+        day += timedelta(days=1)
+    return reports
+
+
+def record_points(table: Any, member_id: str, points: int, on: date) -> None:
+    from staycertified.domain.model import Activity, Qualifies, Unit
+    from staycertified.store.members import activity_item
+
+    certno = f"RMA-{member_id}"
+    activity = Activity(
+        activity_id=f"T-{on}",
+        certificate_number=certno,
+        category="PROFESSIONAL_EDUCATION",
+        title="course",
+        completed_on=on,
+        quantity=points,
+        unit=Unit.CONTACT_HOUR,
+        qualifies=Qualifies.JOB_PERFORMANCE,
+        points=points,
+        recorded_on=on,
+    )
+    table.put_item(Item=activity_item(member_id, activity))
+
+
+def test_ccp_notices_go_at_180_90_30_7_days_once_each_by_email_and_mail_r17(
+    table: Any, outbox: Outbox
+) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="12")], date(2025, 9, 1)
+    )
+    run_days(table, outbox, date(2025, 9, 1), date(2026, 3, 14))
+    run(table, outbox, date(2026, 3, 7))  # a re-run of a notice day sends nothing more
+    assert [e["subject"] for e in outbox.emails] == ["CCP: 18 points outstanding by 2026-03-14"] * 4
+    assert len(outbox.letters) == 4
+    assert sorted(letter["key"].rsplit("/", 1)[1] for letter in outbox.letters) == [
+        "CCP_180",
+        "CCP_30",
+        "CCP_7",
+        "CCP_90",
+    ]
+    assert outbox.letters[0]["pdf"].startswith(b"%PDF")
+
+
+def test_no_notice_once_compliant_r17(table: Any, outbox: Outbox) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="30")], date(2025, 9, 1)
+    )
+    run_days(table, outbox, date(2025, 9, 14), date(2025, 9, 16))
+    assert outbox.emails == [] and outbox.letters == []
+
+
+def test_compliant_cycle_rolls_over_the_day_after_its_end_r16(table: Any, outbox: Outbox) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="30")], date(2026, 3, 1)
+    )
+    reports = run_days(table, outbox, date(2026, 3, 14), date(2026, 3, 16))
+    assert [r["rolled_over"] for r in reports] == [0, 1, 0]
+    cycles = load_member(table, "M1").certifications[0].cycles
+    assert [(str(c.start), str(c.advanced_on)) for c in cycles] == [
+        ("2023-03-15", "2026-03-15"),
+        ("2026-03-15", "None"),
+    ]
+    pool = table.query(IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq("ROLLOVER#2026"))
+    assert [i["GSI3SK"] for i in pool["Items"]] == ["2026-03-15#RMA-M1"]
+
+
+def test_non_compliant_mandatory_cycle_lapses_and_the_next_cycle_is_written_r21(
+    table: Any, outbox: Outbox
+) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="10")], date(2026, 3, 1)
+    )
+    report = run(table, outbox, date(2026, 3, 15))
+    assert (report["rolled_over"], report["lapsed_for_points"], report["next_cycles_written"]) == (
+        0,
+        1,
+        1,
+    )
+    cycles = load_member(table, "M1").certifications[0].cycles
+    assert [c.advanced_on for c in cycles] == [None, None]
+    assert str(cycles[1].start) == "2026-03-15"
+
+
+def test_a_day_run_twice_changes_nothing(table: Any, outbox: Outbox) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="30")], date(2026, 3, 1)
+    )
+    first = run(table, outbox, date(2026, 3, 15))
+    again = run(table, outbox, date(2026, 3, 15))
+    assert first["rolled_over"] == 1
+    assert (again["rolled_over"], again["next_cycles_written"]) == (0, 0)
+
+
+def test_three_years_unmet_records_recertification_required_r22(table: Any, outbox: Outbox) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2020-03-15", cycle_points="0")], date(2023, 3, 1)
+    )
+    run(table, outbox, date(2023, 3, 15))  # cycle 2020-03-15..2023-03-14 ends short -> lapsed
+    run(table, outbox, date(2026, 3, 15))  # 3 years after its end
+    cert = load_member(table, "M1").certifications[0].certification
+    assert cert.recertification_required_since == date(2026, 3, 14)
