@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
-from . import events, runtime
+from . import moto_fixes, runtime
 from .api import (
     INTERNAL_ERROR,
     NOT_FOUND,
@@ -165,7 +165,7 @@ class Sandbox:
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         runtime.install()
-        events.install()
+        moto_fixes.install()
 
     def _deploy(self) -> None:
         began = time.perf_counter()
@@ -300,18 +300,28 @@ class Sandbox:
     def wait_for_executions(self, timeout: float = EXECUTION_WAIT_SECONDS) -> None:
         """Until no execution is RUNNING (one waiting for a task token counts as settled)."""
         deadline = time.monotonic() + timeout
-        while any(self._is_busy(record) for record in self._running()):
+        client = self.client("stepfunctions")
+        while any(self._is_busy(client, arn) for arn in self._running(client)):
             if time.monotonic() > deadline:
                 raise SandboxError(f"executions still running after {timeout} s")
             time.sleep(0.02)
 
-    def _running(self) -> list[ExecutionRecord]:
-        return [record for record in self.executions() if record.status == "RUNNING"]
+    @staticmethod
+    def _running(client: Any) -> list[str]:
+        return [
+            execution["executionArn"]
+            for machine in client.list_state_machines()["stateMachines"]
+            for page in client.get_paginator("list_executions").paginate(
+                stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+            )
+            for execution in page["executions"]
+        ]
 
-    def _is_busy(self, record: ExecutionRecord) -> bool:
-        history = self.client("stepfunctions").get_execution_history(
-            executionArn=record.arn, reverseOrder=True, maxResults=1
-        )["events"]
+    @staticmethod
+    def _is_busy(client: Any, arn: str) -> bool:
+        history = client.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=1)[
+            "events"
+        ]
         if not history:
             return True
         last = history[0]

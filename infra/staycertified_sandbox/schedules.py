@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 import boto3
 
 from .cron import ScheduleExpression
-from .events import iso_utc
 from .intrinsics import Stack, resolve
+from .moto_fixes import iso_utc
 from .template import Translated
 
 

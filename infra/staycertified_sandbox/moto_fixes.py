@@ -1,4 +1,13 @@
-"""EventBridge rule targets moto does not deliver to: Lambda functions and state machines.
+"""Where moto 5.2.5 differs from AWS, corrected once per process by `install()`.
+
+StartExecution without a name: AWS names the execution with a UUID; moto names
+it `None`, so a second unnamed start is taken for the first one.
+
+S3 notifications: moto URL-encodes the whole object key (`uploads%2Fa+b.pdf`);
+S3 keeps the slashes (`uploads/a+b.pdf`, AWS docs "Event message structure":
+"red flower.jpg" becomes "red+flower.jpg"). The sandbox encodes like S3.
+
+EventBridge rule targets moto does not deliver to: Lambda functions and state machines.
 
 moto 5.2.5 delivers rule targets to SQS, CloudWatch Logs, archives and other
 buses, and raises NotImplementedError for a Lambda target. The sandbox wraps
@@ -45,7 +54,31 @@ def install() -> None:
                 self.targets = saved
 
     Rule.send_to_targets = send_to_targets
+    _encode_s3_event_keys_like_s3()
+    _name_unnamed_executions()
     _installed = True
+
+
+def _name_unnamed_executions() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original = StepFunctionsParserBackend.start_execution
+
+    def start_execution(
+        self: Any, state_machine_arn: str, name: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        return original(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_execution
+
+
+def _encode_s3_event_keys_like_s3() -> None:
+    import functools
+    from urllib.parse import quote_plus
+
+    from moto.s3 import notifications
+
+    notifications.quote_plus = functools.partial(quote_plus, safe="/")  # type: ignore[attr-defined]
 
 
 def _service(arn: str) -> str:

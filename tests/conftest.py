@@ -1,0 +1,81 @@
+"""Fixtures shared by every test folder.
+
+`ddb_tables`: the DynamoDB tables of template.yaml, created in moto from the
+template's own `AWS::DynamoDB::Table` resources (key schema, indexes), so the
+store is tested against the keys that will be deployed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO_ROOT / "template.yaml"
+
+_TABLE_PROPERTIES = (
+    "KeySchema",
+    "AttributeDefinitions",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "BillingMode",
+    "ProvisionedThroughput",
+    "StreamSpecification",
+)
+
+
+def tables_from_template(template: Path = TEMPLATE, region: str = "us-east-1") -> dict[str, Any]:
+    """Create every AWS::DynamoDB::Table of `template` (inside an active moto mock).
+
+    Tables are named after their logical id (or their TableName if the template
+    sets one); returns logical id -> boto3 Table resource.
+    """
+    import boto3
+
+    from staycertified_sandbox.template import load_template
+
+    dynamodb = boto3.resource("dynamodb", region_name=region)
+    tables = {}
+    for logical_id, resource in load_template(template)["Resources"].items():
+        if resource["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource["Properties"]
+        name = props.get("TableName") if isinstance(props.get("TableName"), str) else logical_id
+        spec = {key: props[key] for key in _TABLE_PROPERTIES if key in props}
+        if spec.get("BillingMode", "PROVISIONED") == "PROVISIONED":
+            spec.setdefault(
+                "ProvisionedThroughput", {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+            )
+        tables[logical_id] = dynamodb.create_table(TableName=name, **spec)
+    return tables
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a region, so no test can reach a real account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def ddb_tables(aws_credentials: None) -> Iterator[dict[str, Any]]:
+    """The template's tables in moto: logical id -> boto3 Table."""
+    from moto import mock_aws
+
+    with mock_aws():
+        yield tables_from_template()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # moto warns about each resource type its CloudFormation skips, each time it
+    # reads the stack; the sandbox emulates those types (see LOCAL_AWS.md).
+    config.addinivalue_line("filterwarnings", "ignore:Tried to parse .* not supported by moto")

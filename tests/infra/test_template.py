@@ -1,0 +1,179 @@
+"""The template checked by reading it: what moto cannot tell us."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from staycertified_sandbox.template import load_template, translate
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+SAM = load_template(TEMPLATE)
+
+
+def state_machines() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (logical_id, resource["Properties"])
+        for logical_id, resource in SAM["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::StateMachine"
+    ]
+
+
+def definition_text(props: dict[str, Any]) -> str:
+    return (ROOT / props["DefinitionUri"]).read_text()
+
+
+def test_template_passes_cfn_lint() -> None:
+    from cfnlint.api import ManualArgs, lint_file
+
+    matches = lint_file(TEMPLATE, config=ManualArgs(regions=["us-east-1"]))
+    assert [str(match) for match in matches] == []
+
+
+@pytest.mark.parametrize(("logical_id", "props"), state_machines(), ids=lambda v: str(v)[:40])
+def test_definition_substitutions_match_the_placeholders_both_ways(
+    logical_id: str, props: dict[str, Any]
+) -> None:
+    placeholders = set(re.findall(r"\$\{([^}]+)\}", definition_text(props)))
+    substitutions = set(props.get("DefinitionSubstitutions", {}))
+    assert placeholders - substitutions == set(), f"{logical_id}: placeholders without a value"
+    assert substitutions - placeholders == set(), f"{logical_id}: values no placeholder uses"
+
+
+def all_states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every state, nested ones (Map, Parallel) included."""
+    for name, state in definition.get("States", {}).items():
+        yield name, state
+        for nested in (state.get("ItemProcessor"), state.get("Iterator")):
+            if nested:
+                yield from all_states(nested)
+        for branch in state.get("Branches", []):
+            yield from all_states(branch)
+
+
+@pytest.mark.parametrize(("logical_id", "props"), state_machines(), ids=lambda v: str(v)[:40])
+def test_state_machines_use_jsonpath_only(logical_id: str, props: dict[str, Any]) -> None:
+    definition = json.loads(definition_text(props))
+    languages = {definition.get("QueryLanguage", "JSONPath")} | {
+        state.get("QueryLanguage", "JSONPath") for _, state in all_states(definition)
+    }
+    assert languages == {"JSONPath"}, f"{logical_id}: moto has no JSONata engine"
+
+
+@pytest.mark.parametrize(("logical_id", "props"), state_machines(), ids=lambda v: str(v)[:40])
+def test_every_task_says_what_its_output_is(logical_id: str, props: dict[str, Any]) -> None:
+    """ResultPath on every Task, or an OutputPath that shapes the state's output."""
+    definition = json.loads(definition_text(props))
+    unshaped = [
+        name
+        for name, state in all_states(definition)
+        if state["Type"] == "Task" and "ResultPath" not in state and "OutputPath" not in state
+    ]
+    assert unshaped == []
+
+
+def dependencies(value: Any) -> Iterator[str]:
+    """Logical ids a resource refers to (Ref, GetAtt, ${X} in Sub)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref":
+                yield item
+            elif key == "Fn::GetAtt":
+                yield item[0] if isinstance(item, list) else item.split(".")[0]
+            elif key == "Fn::Sub":
+                text = item[0] if isinstance(item, list) else item
+                local = set(item[1]) if isinstance(item, list) else set()
+                for name in re.findall(r"\$\{([^!}][^}]*)\}", text):
+                    if name.split(".")[0] not in local:
+                        yield name.split(".")[0]
+                if isinstance(item, list):
+                    yield from dependencies(item[1])
+            else:
+                yield from dependencies(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from dependencies(item)
+
+
+def find_cycle(resources: dict[str, Any]) -> list[str] | None:
+    graph = {
+        logical_id: {
+            target
+            for target in [*dependencies(resource), *_depends_on(resource)]
+            if target in resources
+        }
+        for logical_id, resource in resources.items()
+    }
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def _depends_on(resource: dict[str, Any]) -> list[str]:
+    depends = resource.get("DependsOn", [])
+    return [depends] if isinstance(depends, str) else list(depends)
+
+
+def test_cycle_finder_finds_a_cycle() -> None:
+    resources = {
+        "A": {"Properties": {"X": {"Ref": "B"}}},
+        "B": {"Properties": {"Y": {"Fn::Sub": "${C.Arn}"}}},
+        "C": {"DependsOn": "A"},
+    }
+    assert find_cycle(resources) == ["A", "B", "C", "A"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "template.yaml: DocumentsBucket's S3 event -> DocumentUploadedFunction -> its role's "
+        "S3ReadPolicy (BucketName: !Ref DocumentsBucket) -> DocumentsBucket. CloudFormation "
+        "refuses the stack (circular dependency). Fix in the template (e.g. a BucketName "
+        "built with !Sub, used in both places), then remove this marker."
+    ),
+)
+def test_translated_template_has_no_circular_dependency() -> None:
+    translated = translate(TEMPLATE, "staycertified", "us-east-1", "123456789012", {})
+    cfn = translated.cfn
+    for logical_id, config in translated.notifications.items():  # as deployed to AWS
+        cfn["Resources"][logical_id]["Properties"]["NotificationConfiguration"] = config
+    assert find_cycle(cfn["Resources"]) is None
+
+
+def test_every_bucket_has_a_tls_only_policy() -> None:
+    buckets = {lid for lid, r in SAM["Resources"].items() if r["Type"] == "AWS::S3::Bucket"}
+    protected = set()
+    for resource in SAM["Resources"].values():
+        if resource["Type"] != "AWS::S3::BucketPolicy":
+            continue
+        statements = resource["Properties"]["PolicyDocument"]["Statement"]
+        if any(
+            s["Effect"] == "Deny"
+            and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+            for s in statements
+        ):
+            protected.add(resource["Properties"]["Bucket"]["Ref"])
+    assert buckets - protected == set()
