@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import Field
 
-from staycertified.domain.renewal_support import cadence, due_month, due_step
+from staycertified.domain.notices import renewal_steps_due
+from staycertified.domain.renewal_support import anniversary_month_of_step, worth_planning
 from staycertified.policy.model import Policy
 from staycertified.renewals.model import Batch, PlannedNotice, Wire, batches_key
 from staycertified.store.members import certifications_by_anniversary_month
@@ -58,22 +59,28 @@ def plan_month(
     year, month = run.year_month
     planned: list[PlannedNotice] = []
     by_step: Counter[str] = Counter()
-    for step in cadence(policy, run.day):
-        _, anniversary_month = due_month(year, month, step.offset_months)
+    # The cadence in force for the run month (R2, R4); one GSI1 Query per step.
+    months = sorted(
+        {
+            anniversary_month_of_step(year, month, step.offset_months)
+            for step in policy.renewal.cadence.at(date(year, month, 1))
+        }
+    )
+    for anniversary_month in months:
         for certification in certifications_by_anniversary_month(table, anniversary_month):
-            due = due_step(certification, step, year, month)
-            if due is None:
-                continue
-            planned.append(
-                PlannedNotice(
-                    certification=certification,
-                    step=due.step,
-                    channels=due.channels,
-                    membership_year=due.membership_year,
-                    due_date=due.due_date,
+            for due in renewal_steps_due(certification, year, month, policy):
+                if not worth_planning(certification, due):
+                    continue
+                planned.append(
+                    PlannedNotice(
+                        certification=certification,
+                        step=due.step,
+                        channels=due.channels,
+                        membership_year=due.membership_year,
+                        due_date=due.due_date,
+                    )
                 )
-            )
-            by_step[due.step] += 1
+                by_step[due.step] += 1
     planned.sort(key=lambda p: (p.certification.member_id, p.certification.certificate_number))
     batches = [
         Batch(

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from staycertified.domain.errors import DomainError
-from staycertified.domain.model import Channel, Invoice, InvoiceStatus, Member
+from staycertified.domain.model import Channel, Invoice, Member
 from staycertified.policy.model import Policy
 from staycertified.renewals.model import (
     Batch,
@@ -55,8 +55,6 @@ from staycertified.store.members import INVOICE, MEMBER, NOTICE
 from staycertified.store.notices import LedgerEntry, NoticeStatus
 from staycertified.store.table import from_item
 
-POSTAL_ADDRESS_MISSING = "POSTAL_ADDRESS_MISSING"
-EMAIL_ADDRESS_MISSING = "EMAIL_ADDRESS_MISSING"
 MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND"
 SEND_FAILED = "SEND_FAILED"
 CLAIMED_ELSEWHERE = "CLAIMED_ELSEWHERE"
@@ -136,7 +134,7 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
                 _fail(run, item, error.code)
                 continue
             new_invoices.append(invoice)
-        if not _still_due(invoice):  # R4: re-checked at send time
+        if not _still_due(item, invoice):  # R4: re-checked at send time
             for channel in item.channels:
                 run.count(item, channel.value, SKIPPED_PAID)
             continue
@@ -215,9 +213,19 @@ def _make_invoice(item: PlannedNotice, as_of: date, policy: Policy) -> Invoice:
     return invoicing.make_invoice(item.certification, item.membership_year, as_of, policy)
 
 
-def _still_due(invoice: Invoice) -> bool:
-    """R4: a step goes only while the year's invoice is open."""
-    return invoice.status == InvoiceStatus.OPEN
+def _still_due(item: PlannedNotice, invoice: Invoice) -> bool:
+    """R4: re-checked at send time with the invoice as read now."""
+    from staycertified.domain import notices
+
+    step = notices.PlannedNotice(
+        certificate_number=item.certification.certificate_number,
+        membership_year=item.membership_year,
+        step=item.step,
+        offset_months=0,
+        channels=item.channels,
+        due_date=item.due_date,
+    )
+    return notices.still_due(step, invoice)
 
 
 def _plan_channel(
@@ -239,16 +247,14 @@ def _plan_channel(
         if found.run_id == batch.run_id:  # a retried batch: report, never resend
             return _Work(item, invoice, member, found, action="report")
         return _Work(item, invoice, member, found, action="skip", outcome=ALREADY_SENT)
-    flags: list[str] = []
-    status = NoticeStatus.PENDING
-    if Channel.MAIL in item.channels and member.address is None:
-        flags.append(POSTAL_ADDRESS_MISSING)
-    if Channel.EMAIL in item.channels and not member.email:
-        flags.append(EMAIL_ADDRESS_MISSING)
-    if (channel == Channel.MAIL and member.address is None) or (
-        channel == Channel.EMAIL and not member.email
-    ):
-        status = NoticeStatus.UNDELIVERABLE
+    from staycertified.domain.notices import deliveries
+
+    # R4: no postal address -> the email still goes; no email -> the letter still goes.
+    # Every entry of the step records what could not go.
+    plan = deliveries(member, item.channels)
+    flags = sorted({d.note for d in plan if d.note})
+    deliverable = next(d.deliver for d in plan if d.channel == channel)
+    status = NoticeStatus.PENDING if deliverable else NoticeStatus.UNDELIVERABLE
     entry = LedgerEntry(
         member_id=cert.member_id,
         certificate_number=cert.certificate_number,

@@ -1,0 +1,266 @@
+"""Invoices and payments for the API and the payment webhook (R3, R6, R7, R21).
+
+Called by the api function's routes and by PaymentWebhookFunction; every
+function here takes the table as a parameter and "today" from its caller (R40).
+
+- ``GET /members/{memberId}/invoices`` -> ``list_invoices(member_id, table=...)``
+  answers ``{"invoices": [{"invoiceId", "certificateNumber", "membershipYear",
+  "amount", "currency", "dueDate", "status", "paidAt"}]}`` (camelCase, dates
+  ``YYYY-MM-DD``, money as a string with two decimals, ``paidAt`` null when open).
+- ``POST /staff/invoices/{invoiceId}/payments`` with ``{"amount", "method":
+  "CARD|CHECK|MONEY_ORDER|OTHER", "reference"}`` ->
+  ``record_staff_payment(invoice_id, body, today=..., table=...)``.
+- the provider's webhook -> ``apply_provider_payment(ProviderPayment, ...)``.
+
+Both payment paths answer ``PaymentAnswer`` (``{"paymentId", "invoiceId",
+"status": "PAID", "amount", "currency", "paidAt", "paidThrough"}``) or raise
+`BillingError` with an HTTP status and a stable code; nothing is written when
+they raise:
+
+| code                   | status | when                                              |
+|------------------------|--------|---------------------------------------------------|
+| VALIDATION_FAILED      | 400    | the body is not a payment                         |
+| INVOICE_NOT_FOUND      | 404    | no invoice with that id                           |
+| WRONG_AMOUNT           | 422    | amount or currency differ from the invoice (R7)   |
+| FEE_NOT_REFUNDABLE     | 422    | a refund or a negative amount (R6)                |
+| INVOICE_ALREADY_PAID   | 409    | paid by another payment (R7)                      |
+| INVOICE_VOID           | 409    | the invoice was voided                            |
+| PAYMENT_ID_REUSED      | 409    | a known payment id for another invoice or amount  |
+
+The same payment (same payment id) again answers the first answer and changes
+nothing (R7): the payment is recorded with a conditional Put in the same
+transaction as the invoice update and `paid_through` (store.payments).
+Staff payments use the payment id ``STAFF-<invoiceId>``, so a double submit is
+the same payment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from staycertified.domain import errors
+from staycertified.domain.errors import DomainError
+from staycertified.domain.model import Certification, Invoice, Payment, PaymentMethod
+
+VALIDATION_FAILED = "VALIDATION_FAILED"
+INVOICE_NOT_FOUND = "INVOICE_NOT_FOUND"
+PAYMENT_ID_REUSED = "PAYMENT_ID_REUSED"
+CERTIFICATION_NOT_FOUND = "CERTIFICATION_NOT_FOUND"
+
+_DOMAIN_STATUS = {
+    "WRONG_AMOUNT": 422,
+    "FEE_NOT_REFUNDABLE": 422,
+    "INVOICE_ALREADY_PAID": 409,
+    "INVOICE_VOID": 409,
+}
+
+
+class BillingError(Exception):
+    """A payment or listing refused: HTTP status, stable code, message; nothing written."""
+
+    def __init__(self, status: int, code: str, message: str, rule: str = "") -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.rule = rule
+
+    def body(self) -> dict[str, str]:
+        answer = {"code": self.code, "message": self.message}
+        if self.rule:
+            answer["rule"] = self.rule
+        return answer
+
+
+def money(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+def invoice_view(invoice: Invoice) -> dict[str, Any]:
+    """One invoice in the API shape."""
+    return {
+        "invoiceId": invoice.invoice_id,
+        "certificateNumber": invoice.certificate_number,
+        "membershipYear": invoice.membership_year,
+        "amount": money(invoice.amount),
+        "currency": invoice.currency,
+        "dueDate": invoice.due_date.isoformat(),
+        "status": invoice.status.value,
+        "paidAt": invoice.paid_at.isoformat() if invoice.paid_at else None,
+    }
+
+
+def list_invoices(member_id: str, *, table: Any) -> dict[str, Any]:
+    """``{"invoices": [...]}``, oldest membership year first (R6). The caller checks
+    that the member may be read (an unknown member simply has no invoices)."""
+    from staycertified.store.invoices import member_invoices
+
+    return {"invoices": [invoice_view(i) for i in member_invoices(table, member_id)]}
+
+
+class StaffPayment(BaseModel):
+    """The staff route's body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: Decimal = Field(gt=0, decimal_places=2)
+    method: Literal["CARD", "CHECK", "MONEY_ORDER", "OTHER"]
+    reference: str = Field(default="", max_length=200)
+
+
+class ProviderPayment(BaseModel):
+    """A payment notification of the provider (the webhook body, already authenticated)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    type: str = "payment.succeeded"
+    payment_id: str = Field(alias="paymentId", min_length=1, max_length=200)
+    invoice_id: str = Field(alias="invoiceId", min_length=1, max_length=200)
+    amount: Decimal
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    reference: str = Field(default="", max_length=200)
+
+
+def record_staff_payment(invoice_id: str, body: Any, *, today: date, table: Any) -> dict[str, Any]:
+    """Staff record a payment received by check, card... (R6). Refunds are refused."""
+    if _is_refund(body):
+        raise _refund_refused(invoice_id)
+    try:
+        staff = StaffPayment.model_validate(body)
+    except ValidationError as error:
+        raise BillingError(400, VALIDATION_FAILED, _first_error(error)) from None
+    payment = Payment(
+        payment_id=f"STAFF-{invoice_id}",
+        invoice_id=invoice_id,
+        amount=staff.amount,
+        method=PaymentMethod(staff.method),
+        reference=staff.reference,
+        received_on=today,
+    )
+    return _apply(payment, table=table)
+
+
+def apply_provider_payment(
+    notification: ProviderPayment, *, received_on: date, table: Any
+) -> dict[str, Any]:
+    """The provider's payment, once per provider payment id (R6, R7)."""
+    if "refund" in notification.type.lower() or notification.amount < 0:
+        raise _refund_refused(notification.invoice_id)
+    payment = Payment(
+        payment_id=notification.payment_id,
+        invoice_id=notification.invoice_id,
+        amount=notification.amount,
+        currency=notification.currency.upper(),
+        method=PaymentMethod.PROVIDER,
+        reference=notification.reference,
+        received_on=received_on,
+    )
+    return _apply(payment, table=table)
+
+
+def _apply(payment: Payment, *, table: Any) -> dict[str, Any]:
+    from staycertified.domain import invoicing
+    from staycertified.store import invoices as invoice_store
+    from staycertified.store import payments as payment_store
+
+    known = payment_store.get_payment(table, payment.payment_id)
+    if known is not None:
+        return _replay(known, payment)
+    invoice = invoice_store.find_invoice(table, payment.invoice_id)
+    if invoice is None:
+        raise BillingError(404, INVOICE_NOT_FOUND, f"No invoice {payment.invoice_id}.")
+    invoice = invoice_store.refresh(table, invoice)  # GSI2 is eventually consistent
+    certification = _certification(table, invoice)
+    try:
+        outcome = invoicing.apply_payment(certification, invoice, payment)
+    except DomainError as error:
+        status = _DOMAIN_STATUS.get(error.code, 422)
+        raise BillingError(status, error.code, error.message, error.rule) from None
+    answer = _answer(payment, outcome.invoice, outcome.paid_through)
+    if not outcome.changed:
+        return answer
+    try:
+        payment_store.record_payment(
+            table,
+            payment=payment,
+            invoice=invoice,
+            paid_through=outcome.paid_through,
+            answer=answer,
+        )
+    except payment_store.PaymentConflict as conflict:
+        if conflict.payment_exists:  # the same payment, recorded concurrently
+            again = payment_store.get_payment(table, payment.payment_id)
+            if again is not None:
+                return _replay(again, payment)
+        raise BillingError(
+            409, "INVOICE_ALREADY_PAID", f"{invoice.invoice_id} is already paid.", "R7"
+        ) from None
+    return answer
+
+
+def _replay(known: tuple[Payment, dict[str, Any]], payment: Payment) -> dict[str, Any]:
+    """R7: the same payment again answers the same and changes nothing."""
+    recorded, answer = known
+    if recorded.invoice_id != payment.invoice_id or recorded.amount != payment.amount:
+        raise BillingError(
+            409,
+            PAYMENT_ID_REUSED,
+            f"Payment {payment.payment_id} was recorded for another invoice or amount.",
+            "R7",
+        )
+    return answer
+
+
+def _answer(payment: Payment, invoice: Invoice, paid_through: date) -> dict[str, Any]:
+    return {
+        "paymentId": payment.payment_id,
+        "invoiceId": invoice.invoice_id,
+        "status": invoice.status.value,
+        "amount": money(payment.amount),
+        "currency": payment.currency,
+        "paidAt": invoice.paid_at.isoformat() if invoice.paid_at else None,
+        "paidThrough": paid_through.isoformat(),
+    }
+
+
+def _certification(table: Any, invoice: Invoice) -> Certification:
+    from staycertified.store import keys
+    from staycertified.store.table import from_item
+
+    item = table.get_item(
+        Key={
+            "PK": keys.member_pk(invoice.member_id),
+            "SK": keys.cert_sk(invoice.certificate_number),
+        },
+        ConsistentRead=True,
+    ).get("Item")
+    if not item:
+        raise BillingError(404, CERTIFICATION_NOT_FOUND, "The invoice's certification is gone.")
+    return from_item(Certification, {k: v for k, v in item.items() if k != "member_last_name"})
+
+
+def _is_refund(body: Any) -> bool:
+    if not isinstance(body, dict):
+        return False
+    if str(body.get("method", "")).upper() == "REFUND" or body.get("refund"):
+        return True
+    try:
+        return Decimal(str(body.get("amount", "0"))) < 0
+    except InvalidOperation:
+        return False
+
+
+def _refund_refused(invoice_id: str) -> BillingError:
+    return BillingError(
+        422, errors.FEE_NOT_REFUNDABLE, f"The fee of {invoice_id} cannot be refunded.", "R6"
+    )
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "body"
+    return f"{where}: {first.get('msg', 'invalid')}"
