@@ -42,7 +42,7 @@ def _error_responses(*statuses: int) -> dict[int, Any]:
         401: "No authenticated caller (UNAUTHORIZED).",
         403: "Staff only (FORBIDDEN).",
         404: "Unknown, or not the caller's (NOT_FOUND): the same answer for both.",
-        409: "The Idempotency-Key was used for another request.",
+        409: "Conflict: Idempotency-Key reused, invoice already paid, attestation filed.",
         422: "Rules broken: every failed rule is listed in `errors`.",
         501: "Not implemented yet.",
     }
@@ -132,7 +132,10 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         ActivityOut,
         AttestationIn,
         AttestationOut,
+        InvoiceList,
         MemberStatus,
+        PaymentOut,
+        StaffPaymentIn,
     )
 
     MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
@@ -216,32 +219,37 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         summary="The member's invoices (R6)",
         tags=["invoices"],
         security=[{"cognitoJwt": []}],
-        responses={200: {"description": "Invoices."}} | _error_responses(400, 401, 404, 501),
+        responses={200: {"description": "Invoices, oldest membership year first."}}
+        | _error_responses(400, 401, 404),
     )
-    def list_invoices(memberId: MemberId) -> Any:
-        table, caller, today = _context(app)
+    def list_invoices(memberId: MemberId) -> InvoiceList:
+        table, caller, _ = _context(app)
         _require_member_access(caller, memberId)
-        return service.list_invoices(table, memberId, today)
+        return service.list_invoices(table, memberId)
 
     @app.post(
         "/staff/invoices/<invoiceId>/payments",
         summary="Staff record a payment received for an invoice (R6, R7)",
         tags=["staff"],
         security=[{"cognitoJwt": []}],
-        responses={201: {"description": "Recorded."}}
-        | _error_responses(400, 401, 403, 404, 422, 501),
+        responses={
+            201: {
+                "description": "Recorded (the same answer again for a double submit, R7).",
+                "content": {JSON: {"model": PaymentOut}},
+            }
+        }
+        | _error_responses(400, 401, 403, 404, 409, 422),
     )
     def record_payment(
         invoiceId: Annotated[str, Path(pattern=INVOICE_ID)],
-        payment: Annotated[dict[str, Any], Body(embed=False)],
-    ) -> Response[Any]:
+        payment: Annotated[StaffPaymentIn, Body(embed=False)],
+    ) -> Response[PaymentOut]:
         table, caller, today = _context(app)
         if not caller.authenticated:
             raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
         if not caller.is_staff:
             raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
-        status, body = service.record_staff_payment(table, invoiceId, payment, today)
-        return Response(status, JSON, body)
+        return Response(201, JSON, service.record_staff_payment(table, invoiceId, payment, today))
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[Any]:

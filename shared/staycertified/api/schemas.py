@@ -200,6 +200,45 @@ class AttestationOut(Camel):
     signed_on: date
 
 
+# ---------------------------------------------------------------- invoices, payments (R6, R7)
+
+
+class InvoiceOut(Camel):
+    invoice_id: str
+    certificate_number: str
+    membership_year: int
+    amount: Money
+    currency: str
+    due_date: date
+    status: str
+    paid_at: date | None = None
+
+
+class InvoiceList(Camel):
+    invoices: list[InvoiceOut]
+
+
+class StaffPaymentIn(Camel):
+    """A payment staff received (card, check...). Refunds are refused (R6, FEE_NOT_REFUNDABLE)."""
+
+    amount: Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+    method: Annotated[
+        str,
+        Field(max_length=32, json_schema_extra={"enum": ["CARD", "CHECK", "MONEY_ORDER", "OTHER"]}),
+    ]
+    reference: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class PaymentOut(Camel):
+    payment_id: str
+    invoice_id: str
+    status: str
+    amount: Money
+    currency: str
+    paid_at: date | None = None
+    paid_through: date
+
+
 # ---------------------------------------------------------------- verification (R38)
 
 

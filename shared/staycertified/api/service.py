@@ -17,7 +17,10 @@ from staycertified.api.schemas import (
     ActivityOut,
     AttestationIn,
     AttestationOut,
+    InvoiceList,
     MemberStatus,
+    PaymentOut,
+    StaffPaymentIn,
     VerificationOut,
 )
 from staycertified.domain.model import ActivitySource, Qualifies
@@ -207,24 +210,34 @@ def file_attestation(
 # ---------------------------------------------------------------- invoices, payments (billing)
 
 
-def list_invoices(table: Table, member_id: str, today: date) -> Any:
-    billing = _billing()
-    return billing.member_invoices(table, member_id, today)  # type: ignore[attr-defined]
+def list_invoices(table: Table, member_id: str) -> InvoiceList:
+    """R6: the member's invoices, through `staycertified.billing`."""
+    from staycertified import billing
+
+    try:
+        return InvoiceList.model_validate(billing.list_invoices(member_id, table=table))
+    except billing.BillingError as error:
+        raise _from_billing(error) from None
 
 
 def record_staff_payment(
-    table: Table, invoice_id: str, payment: dict[str, Any], today: date
-) -> tuple[int, Any]:
-    billing = _billing()
-    return billing.record_staff_payment(table, invoice_id, payment, today)  # type: ignore[attr-defined,no-any-return]
+    table: Table, invoice_id: str, payment: StaffPaymentIn, today: date
+) -> PaymentOut:
+    """R6/R7: staff record a payment, through `staycertified.billing` (once per invoice)."""
+    from staycertified import billing
 
-
-def _billing() -> Any:
+    body = payment.model_dump(mode="json")
     try:
-        from staycertified import billing  # type: ignore[attr-defined]
-    except ImportError:
-        raise errors.ApiError(501, errors.NOT_IMPLEMENTED, "Not implemented yet.") from None
-    return billing
+        return PaymentOut.model_validate(
+            billing.record_staff_payment(invoice_id, body, today=today, table=table)
+        )
+    except billing.BillingError as error:
+        raise _from_billing(error) from None
+
+
+def _from_billing(error: Any) -> errors.ApiError:
+    item = {"rule": error.rule, "code": error.code, "message": error.message}
+    return errors.ApiError(error.status, error.code, error.message, [item])
 
 
 # ---------------------------------------------------------------- verification (R38)
