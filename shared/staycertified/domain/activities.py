@@ -119,7 +119,7 @@ def _check_dates(draft: ActivityDraft, cycle: Cycle, today: date) -> list[Domain
     if day < cycle.start:
         msg = f"completed {day}, before the cycle start {cycle.start}"
         found.append(_error(errors.ACTIVITY_BEFORE_CYCLE_START, msg, "R12"))
-    elif day > cycle.end:
+    elif day > cycle.end and day <= today:
         msg = f"completed {day}, after the cycle end {cycle.end}"
         found.append(_error(errors.ACTIVITY_AFTER_CYCLE_END, msg, "R12"))
     return found

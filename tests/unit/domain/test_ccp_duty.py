@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from staycertified.domain.ccp import ccp_duty, is_mandatory
 from staycertified.domain.model import CcpDuty
 

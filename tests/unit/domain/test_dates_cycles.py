@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from staycertified.domain import cycles, dates
 from staycertified.policy import Policy
 

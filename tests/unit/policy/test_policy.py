@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import Category, Channel, Unit
 from staycertified.policy import PolicyError, load_policy
@@ -174,3 +175,21 @@ def test_policy_path_env_var_overrides_bundled_file(
 
 def test_load_policy_is_cached() -> None:
     assert load_policy() is load_policy()
+
+
+def test_r2_a_value_needs_at_least_one_version(tmp_path: Path) -> None:
+    def empty(raw: dict) -> None:  # type: ignore[type-arg]
+        raw["renewal"]["grace_days"] = []
+
+    with pytest.raises(PolicyError, match="at least one version"):
+        load_policy(_write(tmp_path, empty))
+
+
+def test_r29_missing_recertification_fee_is_not_configured(tmp_path: Path) -> None:
+    def drop(raw: dict) -> None:  # type: ignore[type-arg]
+        del raw["catalogue"]["RMA"]["recertification_fee"]["EXAM"]
+
+    policy = load_policy(_write(tmp_path, drop))
+    with pytest.raises(DomainError) as caught:
+        policy.recertification_fee("RMA", RecertRoute.EXAM, DAY)
+    assert (caught.value.code, caught.value.rule) == ("FEE_NOT_CONFIGURED", "R29")
