@@ -50,12 +50,7 @@ def handle(
         return _response(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
     now = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
     try:
-        signature.verify(
-            secret=secret if secret is not None else signature.webhook_secret(),
-            headers=event.get("headers") or {},
-            body=body,
-            now_epoch=now.timestamp(),
-        )
+        _verify(event, body, now.timestamp(), secret)
     except signature.SignatureError as error:
         metrics.add_metric(name="WebhookRejected", unit="Count", value=1)
         logger.warning("webhook signature refused", extra={"code": error.code})
@@ -85,6 +80,27 @@ def handle(
     metrics.add_metric(name="InvoicesPaid", unit="Count", value=1)
     logger.info("payment applied", extra={"invoiceId": notification.invoice_id})
     return _response(200, answer)
+
+
+def _verify(event: dict[str, Any], body: bytes, now_epoch: float, secret: str | None) -> None:
+    """Verify with the cached secret; on a mismatch, once more with a fresh one (rotation)."""
+    from staycertified.payments import signature
+
+    headers = event.get("headers") or {}
+    if secret is not None:
+        signature.verify(secret=secret, headers=headers, body=body, now_epoch=now_epoch)
+        return
+    try:
+        signature.verify(
+            secret=signature.webhook_secret(), headers=headers, body=body, now_epoch=now_epoch
+        )
+    except signature.SignatureError as error:
+        if error.code != signature.SIGNATURE_INVALID:
+            raise
+        signature.forget_secret()
+        signature.verify(
+            secret=signature.webhook_secret(), headers=headers, body=body, now_epoch=now_epoch
+        )
 
 
 @logger.inject_lambda_context(clear_state=True)
