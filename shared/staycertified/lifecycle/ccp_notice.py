@@ -22,7 +22,7 @@ from staycertified.notify.letters import (
     _latin1,
 )
 
-KIND = "ccp_notice"
+KIND = "CCP_NOTICE"
 TITLE = "CCP compliance notice"
 
 

@@ -1,0 +1,51 @@
+"""Helpers of the API/lifecycle scenario tests: member rows and activity bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def row(member_id: str, certified_on: str, **overrides: Any) -> dict[str, str]:
+    base = {
+        "member_id": member_id,
+        "first_name": "Zebulon",
+        "last_name": f"Quixote{member_id}",
+        "email": f"{member_id.lower()}.zq@members.example.org",
+        "address_line1": f"{len(member_id)}77 Juniper Hollow Rd",
+        "address_line2": "",
+        "city": "Xanadu Springs",
+        "state": "IL",
+        "postal_code": "62999",
+        "country": "US",
+        "certification_type": "RMA",
+        "certificate_number": f"RMA-{member_id}",
+        "certified_on": certified_on,
+        "recertified_on": "",
+        "paid_through": "",
+        "cycle_points": "",
+    }
+    base.update({k: str(v) for k, v in overrides.items()})
+    return base
+
+
+def education(completed_on: str, quantity: float, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "category": "PROFESSIONAL_EDUCATION",
+        "title": "Phlebotomy update",
+        "provider": "County college",
+        "completedOn": completed_on,
+        "quantity": quantity,
+        "unit": "CONTACT_HOUR",
+        "qualifies": "HEALTHCARE_KNOWLEDGE",
+    }
+    body.update(overrides)
+    return body
+
+
+def certification(body: dict[str, Any]) -> dict[str, Any]:
+    [cert] = body["certifications"]
+    return cert
+
+
+def reason_codes(cert: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(r["rule"], r["code"]) for r in cert["reasons"]}
