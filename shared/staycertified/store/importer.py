@@ -228,8 +228,10 @@ def previous_cycle_if_rolled_over(
     last_due = anniversary_month_end(anchor, previous.end.year)
     if last_due > previous.end:
         last_due = anniversary_month_end(anchor, previous.end.year - 1)
+    # Paying the fee due in year Y covers through the anniversary month of Y + 1 (R7).
+    covered_by_last_due = anniversary_month_end(anchor, last_due.year + 1)
     paid_through = certification.paid_through
-    if paid_through is None or paid_through < last_due:
+    if paid_through is None or paid_through < covered_by_last_due:
         return None
     return previous.model_copy(update={"advanced_on": current.start})
 

@@ -81,7 +81,16 @@ def test_r16_previous_cycle_is_stored_as_rolled_over_when_its_fees_were_paid(tab
     assert previous and previous[0].advanced_on == date(2025, 5, 17)
 
 
+def test_r16_previous_cycle_rolled_over_when_its_last_fee_was_paid(table):
+    # The last fee due inside 2022-05-17..2025-05-16 is May 2024's; paying it covers May 2025.
+    import_members([row(paid_through="2025-05-31")], table=table, today=IMPORT_DAY)
+
+    cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
+    assert date(2022, 5, 17) in [c.start for c in cert.cycles]  # type: ignore[union-attr]
+
+
 def test_r16_previous_cycle_with_unpaid_fees_did_not_roll_over(table):
+    # Paid through May 2024: the fee due May 2024, inside the cycle, is unpaid.
     import_members([row(paid_through="2024-05-31")], table=table, today=IMPORT_DAY)
 
     cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
