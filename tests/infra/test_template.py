@@ -145,16 +145,6 @@ def test_cycle_finder_finds_a_cycle() -> None:
     assert find_cycle(resources) == ["A", "B", "C", "A"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "template.yaml: DocumentsBucket's S3 event -> DocumentUploadedFunction -> its role's "
-        "S3ReadPolicy (BucketName: !Ref DocumentsBucket) -> DocumentsBucket. CloudFormation "
-        "refuses the stack (circular dependency). Fix in the template (e.g. a BucketName "
-        "built with !Sub, used in both places), then remove this marker."
-    ),
-)
 def test_translated_template_has_no_circular_dependency() -> None:
     translated = translate(TEMPLATE, "staycertified", "us-east-1", "123456789012", {})
     cfn = translated.cfn
