@@ -88,7 +88,7 @@ def table_items(sb: Any) -> list[dict[str, Any]]:
     items = []
     for page in sb.table.meta.client.get_paginator("scan").paginate(TableName=sb.table.name):
         items.extend(page["Items"])
-    return sorted(items, key=lambda i: (i["PK"]["S"], i["SK"]["S"]))
+    return sorted(items, key=lambda i: (i["PK"], i["SK"]))
 
 
 def run_report(sb: Any, run_id: str) -> dict[str, Any]:
