@@ -209,6 +209,7 @@ class Sandbox:
         """A variable every function shares (TABLE_NAME, MAIL_BUCKET...)."""
         values = {spec.environment.get(name) for spec in self._deployed.functions.values()}
         values.discard(None)
+        values.discard("")  # blanked on purpose (DocumentUploadedFunction: no bucket !Ref cycle)
         if len(values) != 1:
             raise SandboxError(f"{name} is not one shared function variable: {sorted(values)}")
         return values.pop()  # type: ignore[return-value]
