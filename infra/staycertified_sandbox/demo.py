@@ -1,0 +1,188 @@
+"""`staycertified demo`: a year of the system on the sample member base, in under a minute.
+
+Deploys the sandbox, imports the members, advances the clock month by month
+(every schedule fires on the way), then prints a report and writes the outbox
+(every email as .eml, every letter as .pdf).
+
+The report is a list of sections; add one with `@report_section`:
+
+    @report_section("Invoices")
+    def invoices(context: DemoContext) -> list[str]:
+        return [...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from .sandbox import REPO_ROOT, Sandbox
+
+SAMPLE_MEMBERS = REPO_ROOT / "data" / "sample_members.csv"
+
+
+@dataclass
+class DemoContext:
+    sb: Sandbox
+    member_ids: list[str]
+    elapsed: float = 0.0
+    import_report: Any = None
+
+
+@dataclass
+class Section:
+    title: str
+    build: Callable[[DemoContext], list[str]]
+
+
+SECTIONS: list[Section] = []
+
+
+def report_section(title: str) -> Callable[[Callable[[DemoContext], list[str]]], Any]:
+    def register(build: Callable[[DemoContext], list[str]]) -> Callable[[DemoContext], list[str]]:
+        SECTIONS.append(Section(title, build))
+        return build
+
+    return register
+
+
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    started = time.perf_counter()
+    rows = _member_rows(args.members)
+    with _handler_output_silenced(), Sandbox(start=args.start) as sb:
+        _say(out, f"Deployed the template in {sb.deploy_seconds:.1f} s; today is {sb.today}.")
+        context = DemoContext(sb, [row["member_id"] for row in rows])
+        context.import_report = sb.load_members(rows)
+        _say(out, f"Imported {context.import_report.imported} rows ({len(rows)} in the file).")
+        for month_end in _month_ends(args.start, args.end):
+            sb.advance_to(month_end)
+            _say(out, _progress_line(sb))
+        context.elapsed = time.perf_counter() - started
+        for section in SECTIONS:
+            _say(out, f"\n== {section.title}")
+            for line in section.build(context):
+                _say(out, f"  {line}")
+        folder = sb.write_outbox(args.outbox)
+    _say(out, f"\nOutbox: {folder.resolve()}")
+    return 0
+
+
+def _say(out: TextIO, line: str) -> None:
+    print(line, file=out, flush=True)
+
+
+@contextlib.contextmanager
+def _handler_output_silenced() -> Iterator[None]:
+    """Handlers log JSON lines and EMF metrics to stdout; the demo prints its own story."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _member_rows(path: Path | None) -> list[dict[str, str]]:
+    path = path or SAMPLE_MEMBERS
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    return _generated_members()
+
+
+def _generated_members() -> list[dict[str, str]]:
+    """A tiny member base when data/sample_members.csv is absent (fictional people)."""
+    rows = []
+    for number, (kind, certified) in enumerate(
+        [("RMA", "2022-02-17"), ("RPT", "2010-03-02"), ("MT", "2019-04-30"), ("CMAS", "2024-05-10")]
+    ):
+        rows.append(
+            {
+                "member_id": f"D{number:04d}", "first_name": "Demo", "last_name": f"Member{number}",
+                "email": f"demo{number}@example.org", "address_line1": f"{number + 1} Main St",
+                "address_line2": "", "city": "Springfield", "state": "IL", "postal_code": "62701",
+                "country": "US", "certification_type": kind,
+                "certificate_number": f"{kind}-{9000 + number}", "certified_on": certified,
+                "recertified_on": "", "paid_through": "", "cycle_points": "",
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _month_ends(start: date, end: date) -> Iterator[date]:
+    year, month = start.year, start.month
+    while True:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        last = min(date.fromordinal(following.toordinal() - 1), end)
+        if last >= start:
+            yield last
+        if last >= end:
+            return
+        year, month = following.year, following.month
+
+
+def _progress_line(sb: Sandbox) -> str:
+    statuses = Counter(execution.status for execution in sb.executions())
+    return (
+        f"{sb.today}  emails {len(sb.emails):5d}  letters {len(sb.letters):5d}  "
+        f"executions {dict(statuses) or '-'}  handler errors {len(sb.failures)}"
+    )
+
+
+def _counts(items: Counter[str]) -> list[str]:
+    return [f"{name:<32} {count:6d}" for name, count in sorted(items.items())] or ["none"]
+
+
+@report_section("Run")
+def _run(context: DemoContext) -> list[str]:
+    sb = context.sb
+    return [
+        f"simulated until {sb.today}, {len(sb.firings)} schedule firings, "
+        f"{len(sb.invocations)} handler invocations, {context.elapsed:.1f} s wall time",
+        f"members in the file {len(context.member_ids)}, import errors "
+        f"{len(context.import_report.errors)}",
+    ]
+
+
+@report_section("Emails by kind")
+def _emails(context: DemoContext) -> list[str]:
+    return _counts(Counter(email.kind or "unknown" for email in context.sb.emails))
+
+
+@report_section("Letters by kind")
+def _letters(context: DemoContext) -> list[str]:
+    return _counts(Counter(letter.kind or "unknown" for letter in context.sb.letters))
+
+
+@report_section("Step Functions executions by status")
+def _executions(context: DemoContext) -> list[str]:
+    return _counts(Counter(execution.status for execution in context.sb.executions()))
+
+
+@report_section("Handler errors (function: error type)")
+def _failures(context: DemoContext) -> list[str]:
+    return _counts(Counter(f"{call.function}: {call.error_type}" for call in context.sb.failures))
+
+
+@report_section("Members by status (GET /members/{id}/status as staff)")
+def _members(context: DemoContext) -> list[str]:
+    statuses: Counter[str] = Counter()
+    for member_id in context.member_ids:
+        status, body = context.sb.api("GET", f"/members/{member_id}/status", as_staff="demo")
+        statuses[_status_label(status, body)] += 1
+    return _counts(statuses)
+
+
+def _status_label(status: int, body: Any) -> str:
+    if status == 200 and isinstance(body, dict):
+        return str(body.get("status") or body.get("standing") or "200 (no status field)")
+    return f"HTTP {status}"
