@@ -9,11 +9,12 @@ the OpenAPI document.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from staycertified.domain.model import Category, Qualifies, Unit
@@ -32,9 +33,35 @@ def points(value: Decimal) -> float:
 
 
 class Camel(BaseModel):
+    """Responses: built from field names in code, written in camelCase."""
+
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
+
+
+class CamelIn(BaseModel):
+    """Requests: camelCase only, nothing the OpenAPI document does not allow."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=False,
+        extra="forbid",
+        frozen=True,
+    )
+
+
+def _iso_date_text(value: object) -> object:
+    """Dates on the wire are YYYY-MM-DD strings only (pydantic alone would take
+    timestamps and datetimes, which the OpenAPI document does not allow)."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is a string YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+WireDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 # ---------------------------------------------------------------- errors
@@ -129,7 +156,7 @@ class MemberStatus(Camel):
 # ---------------------------------------------------------------- activities (R10-R15, R19)
 
 
-class ActivityIn(Camel):
+class ActivityIn(CamelIn):
     """A CCP activity the member records. `completedOn` or `periodStart`/`periodEnd`
     (employment, offices held)."""
 
@@ -138,16 +165,16 @@ class ActivityIn(Camel):
     ]
     title: Text
     provider: Annotated[str, StringConstraints(max_length=300, strip_whitespace=True)] = ""
-    completed_on: date | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    completed_on: WireDate | None = None
+    period_start: WireDate | None = None
+    period_end: WireDate | None = None
     quantity: Annotated[Decimal, Field(gt=0, le=10000, max_digits=12, decimal_places=4)]
     unit: Annotated[str, Field(max_length=32, json_schema_extra={"enum": [u.value for u in Unit]})]
     qualifies: Annotated[
         str, Field(max_length=64, json_schema_extra={"enum": [q.value for q in Qualifies]})
     ]
     certificate_number: CertificateNumber | None = None
-    first_delivery: bool | None = None
+    first_delivery: StrictBool | None = None
 
 
 class ActivityOut(Camel):
@@ -181,15 +208,16 @@ class ActivityList(Camel):
 # ---------------------------------------------------------------- attestations (R18)
 
 
-class AttestationIn(Camel):
+class AttestationIn(CamelIn):
     certificate_number: CertificateNumber | None = None
     points_by_category: Annotated[
         dict[str, Annotated[Decimal, Field(ge=0, le=1000, max_digits=10, decimal_places=2)]],
         Field(min_length=1, max_length=6),
     ]
     signed_by: Text
-    signature_date: date | None = None
-    affirmed: bool = Field(description="The member affirms the attestation is true and complete.")
+    affirmed: StrictBool = Field(
+        description="The member affirms the attestation is true and complete."
+    )
 
 
 class AttestationOut(Camel):
@@ -218,7 +246,7 @@ class InvoiceList(Camel):
     invoices: list[InvoiceOut]
 
 
-class StaffPaymentIn(Camel):
+class StaffPaymentIn(CamelIn):
     """A payment staff received (card, check...). Refunds are refused (R6, FEE_NOT_REFUNDABLE)."""
 
     amount: Annotated[Decimal, Field(max_digits=12, decimal_places=2)]

@@ -1,0 +1,243 @@
+"""Fuzzing the HTTP API from its own OpenAPI document, in process (sb.api).
+
+For every route: random and mutated requests. Whatever comes in, the answer is
+never a 5xx; a body the document says is invalid never gets a 2xx; every error
+has the one error shape. Validity is judged by the committed document itself
+(jsonschema, formats checked), so the document and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
+
+from staycertified_sandbox import Sandbox
+
+from .scenario_support import row
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def _document() -> dict[str, Any]:
+    from staycertified.api.resolver import openapi_document
+
+    return json.loads(openapi_document())
+
+
+DOCUMENT = _document()
+
+
+def validator(component: str) -> Draft202012Validator:
+    schema = {"$ref": f"#/components/schemas/{component}", "components": DOCUMENT["components"]}
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(start=date(2026, 1, 5)) as sandbox:
+        sandbox.load_members([row("FUZZ", "2024-03-15", cycle_points=3)])
+        yield sandbox
+
+
+def check_answer(status: int, body: Any) -> None:
+    assert status < 500, body
+    if status >= 400:
+        assert set(body) == {"code", "message", "errors"}, body
+        assert all(set(e) == {"rule", "code", "message"} for e in body["errors"]), body
+
+
+# ---------------------------------------------------------------- strategies
+
+# values a lax parser would coerce: the document does not allow them
+coercible = st.sampled_from(
+    [0, 1, "1", "true", "yes", "on", 1.0, "2.5", "2026-01-01T00:00:00", 1767225600]
+)
+json_values = coercible | st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)).map(date.isoformat)
+in_cycle = st.dates(min_value=date(2024, 3, 15), max_value=date(2026, 1, 5)).map(date.isoformat)
+date_like = (
+    dates
+    | st.sampled_from(["2026-02-30", "2026-1-5", "20260105", "", "2026-01-05T00:00:00"])
+    | st.integers()
+)
+numbers = (
+    st.integers(-5, 20000)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.decimals(allow_nan=False, places=3, min_value=-10, max_value=100).map(str)
+    | st.sampled_from(["1e3", "NaN", "-0", "abc", "2.5"])
+)
+
+
+def enum_or_junk(component: str, field: str) -> st.SearchStrategy[Any]:
+    values = DOCUMENT["components"]["schemas"][component]["properties"][field].get("enum", [])
+    return st.sampled_from(values) | st.text(max_size=15) | json_values if values else json_values
+
+
+def mutated(
+    valid: st.SearchStrategy[dict[str, Any]], alternatives: dict[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[Any]:
+    """A plausible body, with fields dropped, replaced, or added; or anything at all."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        body = dict(draw(valid))
+        for name in draw(st.lists(st.sampled_from(sorted(alternatives)), max_size=3, unique=True)):
+            if draw(st.booleans()):
+                body.pop(name, None)
+            else:
+                body[name] = draw(alternatives[name])
+        if draw(st.integers(0, 9)) == 0:
+            body[draw(st.text(min_size=1, max_size=12))] = draw(json_values)
+        return body
+
+    return st.integers(0, 9).flatmap(
+        lambda n: json_values if n == 0 else st.text(max_size=40) if n == 1 else build()
+    )
+
+
+activity_ok = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(["PROFESSIONAL_EDUCATION", "AUTHORSHIP"]),
+        "title": st.text(min_size=1, max_size=40),
+        "completedOn": in_cycle,
+        "quantity": st.decimals(min_value="0.25", max_value=40, places=2).map(float),
+        "unit": st.sampled_from(["CONTACT_HOUR", "CEU", "ITEM"]),
+        "qualifies": st.sampled_from(["JOB_PERFORMANCE", "HEALTHCARE_KNOWLEDGE"]),
+    },
+    optional={"provider": st.text(max_size=20), "firstDelivery": st.booleans()},
+)
+activity_bodies = mutated(
+    activity_ok,
+    {
+        "category": enum_or_junk("ActivityIn", "category"),
+        "unit": enum_or_junk("ActivityIn", "unit"),
+        "qualifies": enum_or_junk("ActivityIn", "qualifies"),
+        "title": json_values,
+        "completedOn": date_like,
+        "periodStart": date_like,
+        "periodEnd": date_like,
+        "quantity": numbers,
+        "certificateNumber": json_values,
+        "firstDelivery": json_values,
+    },
+)
+attestation_bodies = mutated(
+    st.fixed_dictionaries(
+        {
+            "pointsByCategory": st.dictionaries(
+                st.sampled_from(["PROFESSIONAL_EDUCATION", "EMPLOYMENT", "KNITTING"]),
+                st.integers(0, 40),
+                min_size=1,
+                max_size=3,
+            ),
+            "signedBy": st.text(min_size=1, max_size=20),
+            "affirmed": st.booleans(),
+        }
+    ),
+    {"pointsByCategory": json_values, "signedBy": json_values, "affirmed": json_values},
+)
+payment_bodies = mutated(
+    st.fixed_dictionaries(
+        {
+            "amount": st.sampled_from(["50.00", "49.99", "-50.00", "0.00"]),
+            "method": st.sampled_from(["CARD", "CHECK", "REFUND"]),
+        }
+    ),
+    {"amount": numbers, "method": json_values, "reference": json_values},
+)
+path_text = st.text(
+    alphabet=st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="/?#%"),
+    min_size=1,
+    max_size=30,
+)
+
+
+def is_valid(component: str, body: Any) -> bool:
+    return validator(component).is_valid(body)
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(FUZZ, max_examples=150)
+@given(body=activity_bodies)
+def test_record_activity_never_5xx_and_never_accepts_an_invalid_body(
+    sb: Sandbox, body: Any
+) -> None:
+    status, answer = sb.api("POST", "/members/FUZZ/activities", body, as_member="FUZZ")
+    check_answer(status, answer)
+    if not is_valid("ActivityIn", body):
+        assert status >= 400, (body, answer)
+
+
+@FUZZ
+@given(body=attestation_bodies)
+def test_attestation_never_5xx_and_never_accepts_an_invalid_body(sb: Sandbox, body: Any) -> None:
+    status, answer = sb.api("POST", "/members/FUZZ/attestations", body, as_member="FUZZ")
+    check_answer(status, answer)
+    if not is_valid("AttestationIn", body):
+        assert status >= 400, (body, answer)
+
+
+@FUZZ
+@given(body=payment_bodies, invoice=st.sampled_from(["INV-RMA-FUZZ-2026", "INV-NOPE"]) | path_text)
+def test_staff_payment_never_5xx_and_never_accepts_an_invalid_body(
+    sb: Sandbox, body: Any, invoice: str
+) -> None:
+    path = f"/staff/invoices/{quote(invoice, safe='')}/payments"
+    status, answer = sb.api("POST", path, body, as_staff=True)
+    check_answer(status, answer)
+    if not is_valid("StaffPaymentIn", body):
+        assert status >= 400, (body, answer)
+
+
+@FUZZ
+@given(
+    member=st.just("FUZZ") | path_text,
+    cycle=st.none() | st.sampled_from(["current", "all"]) | st.text(max_size=8),
+)
+def test_reads_never_5xx(sb: Sandbox, member: str, cycle: str | None) -> None:
+    segment = quote(member, safe="")
+    for path, query in (
+        (f"/members/{segment}/status", None),
+        (f"/members/{segment}/activities", None if cycle is None else {"cycle": cycle}),
+        (f"/members/{segment}/invoices", None),
+    ):
+        status, answer = sb.api("GET", path, as_member="FUZZ", query=query)
+        check_answer(status, answer)
+        if member != "FUZZ":
+            assert status >= 400
+
+
+@FUZZ
+@given(certno=st.just("RMA-FUZZ") | path_text, last_name=st.none() | st.text(max_size=30))
+def test_verify_never_5xx(sb: Sandbox, certno: str, last_name: str | None) -> None:
+    query = None if last_name is None else {"lastName": last_name}
+    status, answer = sb.api("GET", f"/verify/{quote(certno, safe='')}", query=query)
+    check_answer(status, answer)
+    if status == 200:
+        assert set(answer) == {
+            "name",
+            "type",
+            "status",
+            "originalCertificationDate",
+            "validThrough",
+        }
