@@ -1,5 +1,11 @@
 """Where moto 5.2.5 differs from AWS, corrected once per process by `install()`.
 
+DynamoDB Query (speed only, results unchanged): moto sorts the whole table
+before every query and sorts the candidates again after; on a table of a few
+thousand items a GSI query costs ~0.2 s. The sandbox hands `query` the items
+unsorted (and, for a base-table query, only the queried partition); moto's own
+sort of the candidates still orders the results.
+
 StartExecution without a name: AWS names the execution with a UUID; moto names
 it `None`, so a second unnamed start is taken for the first one.
 
@@ -19,6 +25,7 @@ an ISO-8601 UTC string, and a target's `Input` replaces the event.
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import uuid
 from datetime import UTC, datetime
@@ -56,7 +63,42 @@ def install() -> None:
     Rule.send_to_targets = send_to_targets
     _encode_s3_event_keys_like_s3()
     _name_unnamed_executions()
+    _query_without_sorting_the_table()
     _installed = True
+
+
+def _query_without_sorting_the_table() -> None:
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+    signature = inspect.signature(original)
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = signature.bind(self, hash_key, *args, **kwargs).arguments.get("index_name")
+        if index_name is None and hash_key is not None:
+            partition = self.items.get(hash_key)
+            candidates = _partition_items(partition, self.range_key_attr)
+        else:
+            candidates = _unsorted_items(self)
+        self.all_items = lambda: list(candidates)  # instance attribute, for this call only
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query
+
+
+def _partition_items(partition: Any, range_key_attr: str | None) -> list[Any]:
+    if partition is None:
+        return []
+    return list(partition.values()) if range_key_attr else [partition]
+
+
+def _unsorted_items(table: Any) -> list[Any]:
+    if table.range_key_attr:
+        return [item for partition in table.items.values() for item in partition.values()]
+    return list(table.items.values())
 
 
 def _name_unnamed_executions() -> None:
