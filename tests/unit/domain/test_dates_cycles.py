@@ -103,6 +103,8 @@ def test_shift_month_crosses_year_boundaries() -> None:
         (D(2008, 2, 29), 4, D(2020, 3, 1), D(2023, 2, 28)),
         (D(2010, 3, 1), 0, D(2010, 3, 1), D(2013, 2, 28)),
         (D(2013, 3, 1), 0, D(2013, 3, 1), D(2016, 2, 29)),
+        (D(2010, 2, 15), 0, D(2010, 2, 15), D(2013, 2, 14)),  # February, not 29th
+        (D(2010, 3, 29), 0, D(2010, 3, 29), D(2013, 3, 28)),  # 29th, not February
     ],
 )
 def test_r9_cycle_bounds(anchor, index, start, end) -> None:
@@ -184,3 +186,9 @@ def test_r16_merge_keeps_stored_advanced_on(policy: Policy) -> None:
     merged = cycles.merge_stored_cycles(computed, stored)
     assert merged[0].advanced_on == D(2009, 5, 1)
     assert merged[1].advanced_on is None
+
+
+def test_r16_cycle_ending_on_the_first_of_a_month_is_found(policy: Policy) -> None:
+    c = cert(D(2006, 5, 2))
+    (ended,) = cycles.cycles_ended_in_month([c], 2009, 5, policy)
+    assert (ended.start, ended.end) == (D(2006, 5, 2), D(2009, 5, 1))
