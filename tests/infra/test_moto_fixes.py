@@ -60,3 +60,41 @@ def test_a_gsi_query_returns_every_match_in_index_order_across_pages(table: Any)
         if not start:
             break
     assert found == expected
+
+
+def test_a_cancelled_transaction_leaves_every_item_as_it_was(table: Any) -> None:
+    client = table.meta.client
+    before = table.get_item(Key={"PK": "MEMBER#001", "SK": "ITEM#1"})["Item"]
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table.name, "Item": {"PK": "NEW", "SK": "X"}}},
+                {
+                    "Update": {
+                        "TableName": table.name,
+                        "Key": {"PK": "MEMBER#001", "SK": "ITEM#1"},
+                        "UpdateExpression": "SET GSI1PK = :v",
+                        "ExpressionAttributeValues": {":v": "CHANGED"},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table.name,
+                        "Key": {"PK": "MEMBER#002", "SK": "ITEM#0"},
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    assert table.get_item(Key={"PK": "MEMBER#001", "SK": "ITEM#1"})["Item"] == before
+    assert "Item" not in table.get_item(Key={"PK": "NEW", "SK": "X"})
+
+
+def test_a_successful_transaction_writes_every_item(table: Any) -> None:
+    table.meta.client.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": table.name, "Item": {"PK": "T1", "SK": "A"}}},
+            {"Put": {"TableName": table.name, "Item": {"PK": "T2", "SK": "B"}}},
+        ]
+    )
+    assert table.get_item(Key={"PK": "T2", "SK": "B"})["Item"] == {"PK": "T2", "SK": "B"}
