@@ -186,3 +186,6 @@ def _status_label(status: int, body: Any) -> str:
     if status == 200 and isinstance(body, dict):
         return str(body.get("status") or body.get("standing") or "200 (no status field)")
     return f"HTTP {status}"
+
+
+__import__(f"{__package__}.report_renewals")  # renewal runs, invoices, payments (renewals lane)
