@@ -20,6 +20,7 @@ import hmac
 import os
 import time
 from collections.abc import Mapping
+from typing import Any
 
 TIMESTAMP_HEADER = "x-payment-timestamp"
 SIGNATURE_HEADER = "x-payment-signature"
@@ -74,7 +75,7 @@ def verify(*, secret: str, headers: Mapping[str, str], body: bytes | str, now_ep
 _cache: dict[str, tuple[float, str]] = {}
 
 
-def webhook_secret(secret_id: str | None = None, *, client: object | None = None) -> str:
+def webhook_secret(secret_id: str | None = None, *, client: Any = None) -> str:
     """The shared secret from Secrets Manager, cached for SECRET_TTL_SECONDS per process."""
     name = secret_id or os.environ["PAYMENT_SECRET_ID"]
     cached = _cache.get(name)
@@ -84,7 +85,7 @@ def webhook_secret(secret_id: str | None = None, *, client: object | None = None
         from staycertified.renewals.clients import secretsmanager
 
         client = secretsmanager()
-    value = str(client.get_secret_value(SecretId=name)["SecretString"])  # type: ignore[attr-defined]
+    value = str(client.get_secret_value(SecretId=name)["SecretString"])
     _cache[name] = (time.monotonic(), value)
     return value
 

@@ -173,16 +173,16 @@ def _read(
     profiles: dict[str, Member] = {}
     invoices: dict[tuple[str, int], Invoice] = {}
     entries: dict[tuple[str, ...], LedgerEntry] = {}
-    for item in batch_get(table, list(wanted.values())):
-        kind = item.get("entity")
+    for found in batch_get(table, list(wanted.values())):
+        kind = found.get("entity")
         if kind == MEMBER:
-            member = from_item(Member, item)
+            member = from_item(Member, found)
             profiles[member.member_id] = member
         elif kind == INVOICE:
-            invoice = from_item(Invoice, item)
+            invoice = from_item(Invoice, found)
             invoices[(invoice.certificate_number, invoice.membership_year)] = invoice
         elif kind == NOTICE:
-            entry = ledger.entry_from_item(item)
+            entry = ledger.entry_from_item(found)
             entries[(entry.certificate_number, entry.period, entry.step, entry.channel)] = entry
     return profiles, invoices, entries
 

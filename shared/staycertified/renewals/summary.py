@@ -68,7 +68,7 @@ def summarize(
                 by_channel[tally.channel] += tally.count
                 by_type[tally.certification_type] += tally.count
 
-    letters = []
+    letters: list[Any] = []
     for result in sorted(results, key=lambda r: r.batch_no):
         body = s3.get_object(Bucket=mail_bucket, Key=result.part_key)["Body"].read()
         letters.extend(BatchPart.model_validate_json(body).letters)
