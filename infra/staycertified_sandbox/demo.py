@@ -188,4 +188,6 @@ def _status_label(status: int, body: Any) -> str:
     return f"HTTP {status}"
 
 
+from . import report_members  # noqa: E402, F401  (member status, CCP points, notices, rollovers)
+
 __import__(f"{__package__}.report_renewals")  # renewal runs, invoices, payments (renewals lane)

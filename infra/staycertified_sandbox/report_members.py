@@ -1,0 +1,94 @@
+"""Demo report sections of the member-facing capability: certifications by status
+(through the API, as staff), CCP points recorded, CCP compliance notices (R17)
+and cycle rollovers (R16). Registered by importing this module from `demo`.
+
+Counts only: no names, emails or addresses are printed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from .demo import DemoContext, report_section
+
+_CACHE_ATTRIBUTE = "_member_report_cache"
+
+
+def _gathered(context: DemoContext) -> dict[str, Any]:
+    """One pass over the members (one status call and one Query each), shared by the sections."""
+    cached = getattr(context, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    from staycertified.store.members import load_member
+
+    statuses: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    points_by_source: Counter[str] = Counter()
+    points_total: dict[str, Decimal] = {}
+    notices: Counter[str] = Counter()
+    rollovers: Counter[str] = Counter()
+    for member_id in dict.fromkeys(context.member_ids):
+        code, body = context.sb.api("GET", f"/members/{member_id}/status", as_staff="demo")
+        if code != 200:
+            statuses[f"HTTP {code}"] += 1
+            continue
+        for cert in body["certifications"]:
+            statuses[f"{cert['status']} ({cert['ccp'].lower()} CCP)"] += 1
+            for reason in cert["reasons"]:
+                if reason["rule"] != "R20":
+                    reasons[f"{reason['rule']} {reason['code']}"] += 1
+        record = load_member(context.sb.table, member_id)
+        for cert_record in record.certifications if record else []:
+            for activity in cert_record.activities:
+                source = activity.source.value
+                points_by_source[source] += 1
+                points_total[source] = points_total.get(source, Decimal(0)) + activity.points
+            for notice in cert_record.notices:
+                if notice.step.startswith("CCP_"):
+                    notices[f"{notice.step} {notice.channel}"] += 1
+            for cycle in cert_record.cycles:
+                if cycle.advanced_on is not None:
+                    rollovers[str(cycle.advanced_on.year)] += 1
+    gathered = {
+        "statuses": statuses,
+        "reasons": reasons,
+        "activities": points_by_source,
+        "points": points_total,
+        "notices": notices,
+        "rollovers": rollovers,
+    }
+    setattr(context, _CACHE_ATTRIBUTE, gathered)
+    return gathered
+
+
+def _lines(counts: Counter[str]) -> list[str]:
+    return [f"{name:<44} {count:6d}" for name, count in sorted(counts.items())] or ["none"]
+
+
+@report_section("Certifications by status and CCP duty (R20-R22, R8)")
+def certifications_by_status(context: DemoContext) -> list[str]:
+    gathered = _gathered(context)
+    return [*_lines(gathered["statuses"]), "reasons:", *_lines(gathered["reasons"])]
+
+
+@report_section("CCP points recorded (R10-R14; PROVIDER = the body's online CE, R13)")
+def points_recorded(context: DemoContext) -> list[str]:
+    gathered = _gathered(context)
+    if not gathered["activities"]:
+        return ["none"]
+    return [
+        f"{source:<12} {count:6d} activities {gathered['points'][source]:>10} points"
+        for source, count in sorted(gathered["activities"].items())
+    ]
+
+
+@report_section("CCP compliance notices by step and channel (R17)")
+def ccp_notices(context: DemoContext) -> list[str]:
+    return _lines(_gathered(context)["notices"])
+
+
+@report_section("Cycle rollovers by year (R16; the audit pool of the next January, R25)")
+def rollovers(context: DemoContext) -> list[str]:
+    return _lines(_gathered(context)["rollovers"])
