@@ -161,3 +161,16 @@ def test_list_current_cycle_only(table: Any, member: str) -> None:
     status, body = call(table, "GET", "/members/M1/activities", member="M1")
     assert status == 200
     assert [a["title"] for a in body["activities"]] == ["Infection control"]
+
+
+def test_several_certifications_need_a_certificate_number(table: Any) -> None:
+    rows = [
+        member_row("M5"),
+        member_row("M5", certification_type="RPT", certificate_number="RPT-M5"),
+    ]
+    load_rows(table, rows, TODAY)
+    status, body = call(table, "POST", "/members/M5/activities", body=education(), member="M5")
+    assert (status, body["code"]) == (422, "CERTIFICATE_NUMBER_REQUIRED")
+    named = education(certificateNumber="RPT-M5")
+    status, body = call(table, "POST", "/members/M5/activities", body=named, member="M5")
+    assert (status, body["certificateNumber"]) == (201, "RPT-M5")
