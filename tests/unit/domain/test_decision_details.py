@@ -483,3 +483,30 @@ def test_r23_check_route_message_and_exam_authorisation_reason() -> None:
 def test_r11_activities_error_helper_keeps_rule() -> None:
     error = activities._error("X", "m", "R99")
     assert (error.code, error.message, error.rule) == ("X", "m", "R99")
+
+
+def test_r16_r21_stored_rollover_counts_from_its_own_day() -> None:
+    late_rollover = Cycle(
+        certificate_number="C-1",
+        start=D(2019, 5, 17),
+        end=D(2022, 5, 16),
+        points_required=Decimal(30),
+        advanced_on=D(2022, 6, 10),
+    )
+    args = (
+        [late_rollover],
+        [],
+        [],
+        [invoice(y, D(y, 5, 31), paid_at=D(y, 5, 1)) for y in range(2020, 2023)],
+    )
+    assert evaluate_standing(S, *args, D(2022, 6, 9), POLICY).status == Standing.LAPSED
+    assert evaluate_standing(S, *args, D(2022, 6, 10), POLICY).status == Standing.ACTIVE
+
+
+def test_r36_replace_keeps_the_given_reason() -> None:
+    from staycertified.domain.badges import BadgeEvent, badge_decision
+
+    decision = badge_decision(
+        S, BadgeEvent.PAYMENT, "P-1", D(2024, 5, 31), CYCLE, reason="2023 fee paid"
+    )
+    assert decision.reason == "2023 fee paid"
