@@ -138,6 +138,8 @@ def points_met_on(
     candidates = [d for d in [*attested, reached] if d is not None]
     if cycle.points_required <= 0:
         candidates.append(cycle.start)
+    if cycle.points_settled(as_of):
+        candidates.append(cycle.end)  # imported history: met in time, elsewhere
     return min(candidates, default=None)
 
 
@@ -170,11 +172,15 @@ def cycle_compliance(
     activity_list = list(activities)
     tally = tally_points(cycle, activity_list, policy, as_of)
     attested = any(valid_attestation(a, cycle) and a.signed_on <= as_of for a in attestations)
-    points_met = attested or tally.counted >= cycle.points_required
+    settled = cycle.points_settled(as_of)
+    points_met = attested or settled or tally.counted >= cycle.points_required
     unpaid = tuple(f.invoice_id for f in _fees_in_cycle(cycle, fees) if not f.paid)
     reasons = []
     if attested:
         reasons.append(Reason(rule="R18", code="ATTESTED", message="CCP attestation filed"))
+    elif settled:
+        msg = "points met before the member records were imported"
+        reasons.append(Reason(rule="R16", code="POINTS_SETTLED_BEFORE_IMPORT", message=msg))
     elif not points_met:
         msg = f"{tally.counted} of {cycle.points_required} points, {tally.outstanding} outstanding"
         reasons.append(Reason(rule="R16", code="POINTS_SHORT", message=msg))

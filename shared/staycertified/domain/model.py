@@ -150,6 +150,12 @@ class Cycle(Frozen):
     end: date
     points_required: Decimal
     advanced_on: date | None = None
+    # The day this system took the cycle's points as met from records kept elsewhere
+    # (the member import, for cycles that ended before it): met by the cycle's end.
+    points_settled_on: date | None = None
+
+    def points_settled(self, as_of: date) -> bool:
+        return self.points_settled_on is not None and self.points_settled_on <= as_of
 
 
 class Activity(Frozen):

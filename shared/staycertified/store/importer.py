@@ -10,9 +10,11 @@ optional).
   date: every fee whose due month has ended is taken as paid (R3, R7).
 - `cycle_points` are the points already earned in the current cycle; they are
   recorded as one verified staff activity dated on the import date.
-- The current cycle is written (R9); the previous one too, as rolled over on
-  the current cycle's start, when its fees were paid (R16): the audit pool of
-  the next January needs it (R25).
+- Every cycle since the anchor is written (R9). The points of the cycles that
+  ended before the import were kept by the previous records system: they are
+  taken as met (`points_settled_on` = the import date). An ended cycle whose
+  fees were paid too rolled over on the next cycle's start (R16, `advanced_on`):
+  the audit pool of the next January needs it (R25).
 
 A bad row is reported with its row number and a stable code, and nothing of it
 is written. Re-importing the same file writes the same items again (an upsert).
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from staycertified.domain import cycles
-from staycertified.domain.dates import anniversary_month_end
+from staycertified.domain.dates import ONE_DAY, anniversary_month_end
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import (
     Activity,
@@ -177,9 +179,8 @@ def items_for_row(row: ImportRow, today: date, policy: Policy) -> list[dict[str,
         members.certification_item(certification, member.last_name),
         members.cycle_item(row.member_id, current),
     ]
-    previous = previous_cycle_if_rolled_over(certification, current, policy)
-    if previous is not None:
-        items.append(members.cycle_item(row.member_id, previous))
+    for ended in ended_cycles_as_imported(certification, current, today, policy):
+        items.append(members.cycle_item(row.member_id, ended))
     if row.cycle_points:
         items.append(imported_points_item(row, certification, today))
     return items
@@ -216,24 +217,35 @@ def paid_through_in_good_standing(anchor: date, today: date) -> date:
     return anniversary_month_end(anchor, covered_year)
 
 
-def previous_cycle_if_rolled_over(
-    certification: Certification, current: Cycle, policy: Policy
-) -> Cycle | None:
-    """The cycle before `current`, rolled over on `current.start` when its fees were paid."""
+def ended_cycles_as_imported(
+    certification: Certification, current: Cycle, today: date, policy: Policy
+) -> list[Cycle]:
+    """The cycles before `current`: points settled elsewhere; rolled over if fees were paid."""
     anchor = certification.anchor_date
-    index = cycles.cycle_index_on(anchor, current.start)
-    if not index:
-        return None
-    previous = cycles.make_cycle(certification, index - 1, policy)
-    last_due = anniversary_month_end(anchor, previous.end.year)
-    if last_due > previous.end:
-        last_due = anniversary_month_end(anchor, previous.end.year - 1)
+    count = cycles.cycle_index_on(anchor, current.start) or 0
+    ended = []
+    for index in range(count):
+        cycle = cycles.make_cycle(certification, index, policy)
+        next_start = cycle.end + ONE_DAY
+        if fees_paid_through_cycle(certification, cycle):
+            ended.append(cycle.model_copy(update={"advanced_on": next_start}))
+        else:
+            ended.append(cycle.model_copy(update={"points_settled_on": today}))
+    return ended
+
+
+def fees_paid_through_cycle(certification: Certification, cycle: Cycle) -> bool:
+    """Was the last fee due inside `cycle` paid? (R16's fee half, from `paid_through`.)"""
+    anchor = certification.anchor_date
+    last_due = anniversary_month_end(anchor, cycle.end.year)
+    if last_due > cycle.end:
+        last_due = anniversary_month_end(anchor, cycle.end.year - 1)
+    if last_due < cycle.start:
+        return True  # no fee fell due inside the cycle
     # Paying the fee due in year Y covers through the anniversary month of Y + 1 (R7).
     covered_by_last_due = anniversary_month_end(anchor, last_due.year + 1)
     paid_through = certification.paid_through
-    if paid_through is None or paid_through < covered_by_last_due:
-        return None
-    return previous.model_copy(update={"advanced_on": current.start})
+    return paid_through is not None and paid_through >= covered_by_last_due
 
 
 def imported_points_item(

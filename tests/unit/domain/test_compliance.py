@@ -183,3 +183,19 @@ def test_r16_non_compliant_or_already_advanced_cycle_does_not_roll_over(policy: 
     advanced = CYCLE.model_copy(update={"advanced_on": today})
     done = cycle_compliance(advanced, [activity(D(2020, 1, 1), 30)], [], fees(today), policy, today)
     assert decide_rollover(C, done, D(2022, 6, 1), policy) is None
+
+
+def test_r16_points_settled_before_import_count_as_met_by_the_cycle_end(policy: Policy) -> None:
+    settled = CYCLE.model_copy(update={"points_settled_on": D(2026, 1, 1)})
+
+    assert points_met_on(settled, [], [], policy, D(2026, 1, 1)) == CYCLE.end
+    decision = cycle_compliance(settled, [], [], [], policy, D(2026, 1, 1))
+    assert decision.points_met
+    assert "POINTS_SETTLED_BEFORE_IMPORT" in [r.code for r in decision.reasons]
+
+
+def test_r16_settled_points_are_unknown_before_the_import_day(policy: Policy) -> None:
+    settled = CYCLE.model_copy(update={"points_settled_on": D(2026, 1, 1)})
+
+    assert points_met_on(settled, [], [], policy, D(2025, 12, 31)) is None
+    assert not cycle_compliance(settled, [], [], [], policy, D(2025, 12, 31)).points_met

@@ -94,7 +94,10 @@ def test_r16_previous_cycle_with_unpaid_fees_did_not_roll_over(table):
     import_members([row(paid_through="2024-05-31")], table=table, today=IMPORT_DAY)
 
     cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
-    assert [c.start for c in cert.cycles] == [date(2025, 5, 17)]  # type: ignore[union-attr]
+    previous = [c for c in cert.cycles if c.start == date(2022, 5, 17)]  # type: ignore[union-attr]
+    assert previous[0].advanced_on is None
+    # Its points were the previous system's business: settled, not a new obligation.
+    assert previous[0].points_settled_on == IMPORT_DAY
 
 
 def test_missing_address_imports_the_member_without_one(table):
@@ -137,3 +140,32 @@ def test_sample_member_base_imports_cleanly(table):
     assert report.errors == []
     assert report.imported > 400
     assert report.members > 400
+
+
+def test_r9_every_cycle_since_the_anchor_is_written_and_settled_history_keeps_standing(table):
+    from staycertified.domain.standing import evaluate_standing
+    from staycertified.policy import load_policy
+
+    import_members(
+        [row(certified_on="2013-12-31", certificate_number="RMA-9")], table=table, today=IMPORT_DAY
+    )
+
+    cert = load_member(table, "M1").certification("RMA-9")  # type: ignore[union-attr]
+    starts = sorted(c.start for c in cert.cycles)  # type: ignore[union-attr]
+    assert starts == [
+        date(2013, 12, 31),
+        date(2016, 12, 31),
+        date(2019, 12, 31),
+        date(2022, 12, 31),
+        date(2025, 12, 31),
+    ]
+    decision = evaluate_standing(
+        cert.certification,
+        cert.cycles,
+        cert.activities,
+        cert.attestations,  # type: ignore[union-attr]
+        cert.invoices,
+        IMPORT_DAY,
+        load_policy(),  # type: ignore[union-attr]
+    )
+    assert decision.status == "ACTIVE", decision.reasons
