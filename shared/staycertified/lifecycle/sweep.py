@@ -19,8 +19,10 @@ How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<cer
    1st of a month, the certifications whose anniversary month just ended
    (GSI1 ANNIV#<MM>, their fee 3 years ago).
 
-The 7-day windows let a run that missed days catch up; every write is
-conditional, so running a day twice changes nothing.
+Each run covers the days since the last completed run (a watermark item,
+`store.cycles.last_sweep_day`), at most 7 days back: so a candidate is looked at
+once, not once a day, and a run that missed days catches up. Every write is
+conditional as well, so a day run twice (a retry, a replay) changes nothing.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class Sweep:
         self.report = SweepReport(day=today)
         self.run_id = f"{RUN_PREFIX}{today.isoformat()}"
         self._records: dict[str, MemberRecord | None] = {}
+        self.since = first_day_to_cover(cycle_store.last_sweep_day(table), today)
 
     # ------------------------------------------------------------ helpers
 
@@ -137,7 +140,7 @@ class Sweep:
     # ------------------------------------------------------------ 1. cycle ends
 
     def cycle_ends(self) -> None:
-        first, last = self.today - timedelta(days=CATCH_UP_DAYS), self.today - ONE_DAY
+        first, last = self.since - ONE_DAY, self.today - ONE_DAY
         for found in list(cycle_store.cycles_ending_between(self.table, first, last)):
             if found.cycle.advanced_on is not None:
                 continue
@@ -173,8 +176,7 @@ class Sweep:
         offsets = self.policy.ccp.notice_offsets_days.at(self.today)
         seen: set[tuple[str, str, date]] = set()
         for days in sorted(offsets, reverse=True):
-            last = self.today + timedelta(days=days)
-            first = last - timedelta(days=CATCH_UP_DAYS - 1)
+            first, last = self.since + timedelta(days=days), self.today + timedelta(days=days)
             for found in list(cycle_store.cycles_ending_between(self.table, first, last)):
                 key = (found.member_id, found.cycle.certificate_number, found.cycle.start)
                 if key in seen:
@@ -293,12 +295,11 @@ class Sweep:
 
     def recertification_required(self) -> None:
         candidates: list[tuple[str, str]] = []
-        three_years_ago = add_years(self.today, -3)
-        first, last = three_years_ago - timedelta(days=CATCH_UP_DAYS), three_years_ago - ONE_DAY
+        first, last = add_years(self.since, -3) - ONE_DAY, add_years(self.today, -3) - ONE_DAY
         for found in cycle_store.cycles_ending_between(self.table, first, last):
             candidates.append((found.member_id, found.cycle.certificate_number))
-        if self.today.day == 1:
-            month = (self.today - ONE_DAY).month
+        for first_of_month in _firsts_of_months(self.since, self.today):
+            month = (first_of_month - ONE_DAY).month
             for certification in member_store.certifications_by_anniversary_month(
                 self.table, month
             ):
@@ -326,10 +327,28 @@ class Sweep:
     # ------------------------------------------------------------ the run
 
     def run(self) -> SweepReport:
+        if self.since > self.today:
+            return self.report  # this day is done already
         self.cycle_ends()
         self.recertification_required()
         self.ccp_notices()
+        cycle_store.record_sweep_day(self.table, self.today)
         return self.report
+
+
+def first_day_to_cover(last_run: date | None, today: date) -> date:
+    """The first day a run on `today` covers: the day after the last completed run,
+    at most CATCH_UP_DAYS back (and `today + 1`, nothing, when today is done)."""
+    earliest = today - timedelta(days=CATCH_UP_DAYS - 1)
+    return earliest if last_run is None else max(earliest, last_run + ONE_DAY)
+
+
+def _firsts_of_months(first: date, last: date) -> list[date]:
+    return [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).day == 1
+    ]
 
 
 def run_sweep(

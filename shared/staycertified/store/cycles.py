@@ -110,3 +110,29 @@ def record_recertification_required(
             return False
         raise
     return True
+
+
+# The sweep's watermark: the last day a daily run completed (one item).
+SWEEP_KEY = {"PK": "LIFECYCLE", "SK": "LAST_SWEEP"}
+
+
+def last_sweep_day(table: Table) -> date | None:
+    """The last day the daily sweep completed, None before the first run."""
+    item = table.get_item(Key=SWEEP_KEY, ConsistentRead=True).get("Item")
+    return date.fromisoformat(str(item["day"])) if item else None
+
+
+def record_sweep_day(table: Table, day: date) -> bool:
+    """Moves the watermark forward to `day` (never back); False if it already was there."""
+    try:
+        table.put_item(
+            Item={**SWEEP_KEY, "day": day.isoformat(), "entity": "SweepWatermark"},
+            ConditionExpression="attribute_not_exists(PK) OR #day < :day",
+            ExpressionAttributeNames={"#day": "day"},
+            ExpressionAttributeValues={":day": day.isoformat()},
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True

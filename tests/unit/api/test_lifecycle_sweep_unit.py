@@ -146,3 +146,34 @@ def test_three_years_unmet_records_recertification_required_r22(table: Any, outb
     run(table, outbox, date(2026, 3, 15))  # 3 years after its end
     cert = load_member(table, "M1").certifications[0].certification
     assert cert.recertification_required_since == date(2026, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("last_run", "today", "expected"),
+    [
+        (None, date(2026, 3, 15), date(2026, 3, 9)),  # first run: a week back
+        (date(2026, 3, 14), date(2026, 3, 15), date(2026, 3, 15)),  # the usual day
+        (date(2026, 3, 11), date(2026, 3, 15), date(2026, 3, 12)),  # missed days caught up
+        (date(2026, 1, 1), date(2026, 3, 15), date(2026, 3, 9)),  # at most a week back
+        (date(2026, 3, 15), date(2026, 3, 15), date(2026, 3, 16)),  # done already: nothing
+    ],
+)
+def test_a_run_covers_the_days_since_the_last_completed_run(last_run, today, expected) -> None:
+    from staycertified.lifecycle.sweep import first_day_to_cover
+
+    assert first_day_to_cover(last_run, today) == expected
+
+
+def test_missed_days_are_caught_up_and_a_notice_day_is_read_once_r17(
+    table: Any, outbox: Outbox
+) -> None:
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="12")], date(2025, 9, 1)
+    )
+    # The 7-day notice is due 2026-03-07; the sweep is down from the 6th to the 9th.
+    run(table, outbox, date(2026, 3, 5))
+    run(table, outbox, date(2026, 3, 10))
+    run_days(table, outbox, date(2026, 3, 11), date(2026, 3, 13))
+
+    assert [letter["key"].rsplit("/", 1)[1] for letter in outbox.letters] == ["CCP_7"]
+    assert len(outbox.emails) == 1
