@@ -173,21 +173,5 @@ def _failures(context: DemoContext) -> list[str]:
     return _counts(Counter(f"{call.function}: {call.error_type}" for call in context.sb.failures))
 
 
-@report_section("Members by status (GET /members/{id}/status as staff)")
-def _members(context: DemoContext) -> list[str]:
-    statuses: Counter[str] = Counter()
-    for member_id in context.member_ids:
-        status, body = context.sb.api("GET", f"/members/{member_id}/status", as_staff="demo")
-        statuses[_status_label(status, body)] += 1
-    return _counts(statuses)
-
-
-def _status_label(status: int, body: Any) -> str:
-    if status == 200 and isinstance(body, dict):
-        return str(body.get("status") or body.get("standing") or "200 (no status field)")
-    return f"HTTP {status}"
-
-
-from . import report_members  # noqa: E402, F401  (member status, CCP points, notices, rollovers)
-
-__import__(f"{__package__}.report_renewals")  # renewal runs, invoices, payments (renewals lane)
+# Sections of the other capabilities register themselves on import.
+from . import report_members, report_renewals  # noqa: E402, F401

@@ -41,7 +41,9 @@ def _renewal_notices(context: DemoContext) -> list[str]:
         failures.update(report.get("failures", {}))
         letters += int(report.get("letters", 0))
         invoices += int(report.get("invoicesCreated", 0))
-    lines = [f"{len(reports)} runs, {invoices} invoices created, {letters} letters in the manifests"]
+    lines = [
+        f"{len(reports)} runs, {invoices} invoices created, {letters} letters in the manifests"
+    ]
     lines += [f"sent {key}: {count}" for key, count in sorted(sent.items())]
     lines += [f"outcome {key}: {count}" for key, count in sorted(outcomes.items())]
     lines += [f"failure {key}: {count}" for key, count in sorted(failures.items())]

@@ -109,6 +109,8 @@ class Sandbox:
         self.schedules: list[Schedule] = []
         self.firings: list[Firing] = []
         self.deploy_seconds = 0.0
+        self._clients: dict[str, Any] = {}
+        self._table: Any = None
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Sandbox:
@@ -136,6 +138,7 @@ class Sandbox:
         if self.outbox_dir and self.deployment:
             self.write_outbox(self.outbox_dir)
         runtime.unregister()
+        self._clients, self._table = {}, None
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -215,11 +218,17 @@ class Sandbox:
         return values.pop()  # type: ignore[return-value]
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.region)
+        """A boto3 client on the embedded AWS, made once per service (clients are costly)."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service, region_name=self.region)
+        return self._clients[service]
 
     @property
     def table(self) -> Any:
-        return boto3.resource("dynamodb", region_name=self.region).Table(self.env("TABLE_NAME"))
+        if self._table is None:
+            resource = boto3.resource("dynamodb", region_name=self.region)
+            self._table = resource.Table(self.env("TABLE_NAME"))
+        return self._table
 
     @property
     def invocations(self) -> list[runtime.Invocation]:
