@@ -8,6 +8,9 @@ optional).
 
 - Without `paid_through` the certification is in good standing on the import
   date: every fee whose due month has ended is taken as paid (R3, R7).
+- With a `paid_through`, every fee year owed since then whose due month has
+  ended gets its OPEN invoice, so the member can pay it (R3, R6, R21); a type
+  with no fee configured (R1) gets none.
 - `cycle_points` are the points already earned in the current cycle; they are
   recorded as one verified staff activity dated on the import date.
 - Every cycle since the anchor is written (R9). The points of the cycles that
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from staycertified.domain import cycles
+from staycertified.domain import cycles, invoicing
 from staycertified.domain.dates import ONE_DAY, anniversary_month_end
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import (
@@ -40,6 +43,7 @@ from staycertified.domain.model import (
     Category,
     Certification,
     Cycle,
+    Invoice,
     Member,
     PostalAddress,
     Qualifies,
@@ -48,6 +52,7 @@ from staycertified.domain.model import (
 from staycertified.policy import load_policy
 from staycertified.policy.model import Policy
 from staycertified.store import members
+from staycertified.store.invoices import invoice_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -183,7 +188,26 @@ def items_for_row(row: ImportRow, today: date, policy: Policy) -> list[dict[str,
         items.append(members.cycle_item(row.member_id, ended))
     if row.cycle_points:
         items.append(imported_points_item(row, certification, today))
+    items.extend(invoice_item(invoice) for invoice in owed_invoices(certification, today, policy))
     return items
+
+
+def owed_invoices(certification: Certification, today: date, policy: Policy) -> list[Invoice]:
+    """OPEN invoices of the fee years unpaid after their due month (R3, R21)."""
+    owed = [
+        fee.membership_year
+        for fee in invoicing.fee_years(certification, [], today)
+        if not fee.paid and fee.due_date < today
+    ]
+    try:
+        return [
+            invoicing.make_invoice(
+                certification, year, invoicing.due_date(certification, year), policy
+            )
+            for year in owed
+        ]
+    except DomainError:  # FEE_NOT_CONFIGURED (R1): nothing to invoice until the policy sets it
+        return []
 
 
 def member_of(row: ImportRow) -> Member:

@@ -169,3 +169,32 @@ def test_r9_every_cycle_since_the_anchor_is_written_and_settled_history_keeps_st
         load_policy(),  # type: ignore[union-attr]
     )
     assert decision.status == "ACTIVE", decision.reasons
+
+
+def test_r21_unpaid_fee_years_get_open_invoices_the_member_can_pay(table):
+    # Paid through May 2024: the fee of 2024 (due 2024-05-31) and of 2025 are owed.
+    import_members([row(paid_through="2024-05-31")], table=table, today=IMPORT_DAY)
+
+    cert = load_member(table, "M1").certification("RMA-1")  # type: ignore[union-attr]
+    invoices = sorted(cert.invoices, key=lambda i: i.membership_year)  # type: ignore[union-attr]
+    assert [(i.invoice_id, i.status, i.amount, i.due_date) for i in invoices] == [
+        ("INV-RMA-1-2024", "OPEN", Decimal(50), date(2024, 5, 31)),
+        ("INV-RMA-1-2025", "OPEN", Decimal(50), date(2025, 5, 31)),
+    ]
+
+
+def test_r1_no_invoice_for_a_type_without_a_fee(table):
+    import_members(
+        [row(certification_type="MDT", certificate_number="MDT-1", paid_through="2024-05-31")],
+        table=table,
+        today=IMPORT_DAY,
+    )
+
+    cert = load_member(table, "M1").certification("MDT-1")  # type: ignore[union-attr]
+    assert cert.invoices == []  # type: ignore[union-attr]
+
+
+def test_members_in_good_standing_owe_no_invoice(table):
+    import_members([row()], table=table, today=IMPORT_DAY)
+
+    assert load_member(table, "M1").certification("RMA-1").invoices == []  # type: ignore[union-attr]
