@@ -109,9 +109,14 @@ class CycleOut(Camel):
 
 
 class AuditOut(Camel):
+    """R26: the open audit case, the cycle it covers and its response deadline."""
+
     case_id: str
-    status: str
-    deadline: date | None = None
+    audit_year: int
+    cycle_start: date
+    cycle_end: date
+    status: Literal["OPEN", "PASSED", "FAILED"]
+    respond_by: date
 
 
 class RecertificationOut(Camel):

@@ -163,9 +163,20 @@ def _standing(cert: CertificationRecord, today: date, policy: Policy) -> Standin
 
 
 def _open_audit(cert: CertificationRecord) -> AuditCase | None:
-    """The open audit case of the certification, when the record carries audit cases."""
-    cases = getattr(cert, "audit_cases", None) or []
-    return next((c for c in cases if c.is_open), None)
+    """R26, R37: the certification's open audit case (the latest, should there be two)."""
+    cases = [c for c in cert.audit_cases if c.is_open]
+    return max(cases, key=lambda c: c.audit_year, default=None)
+
+
+def _audit_out(case: AuditCase) -> AuditOut:
+    return AuditOut(
+        case_id=case.case_id,
+        audit_year=case.audit_year,
+        cycle_start=case.cycle_start,
+        cycle_end=case.cycle_end,
+        status=case.status.value,  # type: ignore[arg-type]
+        respond_by=case.respond_by,
+    )
 
 
 def _next_invoice(cert: CertificationRecord, decision: StandingDecision) -> NextInvoice | None:
@@ -240,9 +251,7 @@ def certification_status(
             days_left=decision.days_left,
             compliant=compliant,
         ),
-        audit=None
-        if audit is None
-        else AuditOut(case_id=audit.case_id, status=audit.status.value, deadline=audit.respond_by),
+        audit=None if audit is None else _audit_out(audit),
         recertification=recertification,
         next_actions=[_action(a) for a in decision.next_actions],
     )

@@ -175,3 +175,48 @@ def render_letter(letter: LetterContent) -> RenderedLetter:
     _paragraph(pdf, "The Stay Certified team")
 
     return RenderedLetter(pdf=bytes(pdf.output()), pages=pdf.pages_count)
+
+
+def render_titled_letter(
+    *,
+    title: str,
+    address_lines: list[str],
+    letter_date: str,
+    paragraphs: list[str],
+    return_address: tuple[str, ...] = RETURN_ADDRESS,
+) -> RenderedLetter:
+    """A letter with the renewal letters' layout (return address, recipient block in
+    the #10 window, date, title) and a body of plain paragraphs: for any notice
+    that needs no invoice table (e.g. the audit notice, R26)."""
+    from fpdf import FPDF  # lazy: ~0.7 s import, paid only by the functions that print
+
+    pdf = FPDF(orientation="portrait", unit="pt", format="letter")
+    pdf.set_auto_page_break(auto=True, margin=0.75 * INCH)
+    pdf.set_margins(left=0.875 * INCH, top=0.5 * INCH, right=0.875 * INCH)
+    pdf.set_creator("Stay Certified")
+    pdf.set_title(_latin1(title))
+    pdf.add_page()
+
+    pdf.set_font("Helvetica", size=8)
+    pdf.set_xy(0.5 * INCH, 0.5 * INCH)
+    for line in return_address:
+        pdf.cell(w=3 * INCH, h=10, text=_latin1(line), new_x="LEFT", new_y="NEXT")
+
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(RECIPIENT_LEFT, RECIPIENT_TOP)
+    for line in address_lines[:RECIPIENT_MAX_LINES]:
+        pdf.cell(
+            w=RECIPIENT_WIDTH, h=RECIPIENT_LINE, text=_latin1(line), new_x="LEFT", new_y="NEXT"
+        )
+    pdf.set_xy(5.5 * INCH, RECIPIENT_TOP)
+    pdf.cell(w=2.125 * INCH, h=RECIPIENT_LINE, text=_latin1(letter_date), align="R")
+
+    pdf.set_xy(0.875 * INCH, BODY_TOP)
+    pdf.set_font("Helvetica", style="B", size=14)
+    pdf.cell(w=0, h=18, text=_latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", size=10.5)
+    for paragraph in paragraphs:
+        _paragraph(pdf, paragraph)
+        pdf.ln(6)
+    return RenderedLetter(pdf=bytes(pdf.output()), pages=pdf.pages_count)

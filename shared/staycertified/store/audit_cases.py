@@ -1,6 +1,7 @@
 """Where a member may upload documents (R15), and the uploads recorded.
 
-Audit cases (R26-R27) and recertification applications (R28-R29) get their full
+Audit cases are opened by the audit draw (`audits.draw`, R25, R26); review (R27) and
+recertification applications (R28-R29) get their full
 workflows later; this module only answers "is this one open for this member"
 and records each uploaded object once.
 
@@ -98,3 +99,25 @@ def record_document(
             return False
         raise
     return True
+
+
+def open_audit_case(table: Table, member_id: str, case: AuditCase) -> tuple[AuditCase, bool]:
+    """Opens the case once (R25: a certification is audited once per audit year).
+
+    Returns the stored case and whether this call opened it; a second run finds
+    the first run's case (same id) and keeps its dates.
+    """
+    try:
+        table.put_item(
+            Item=audit_case_item(member_id, case), ConditionExpression="attribute_not_exists(PK)"
+        )
+    except Exception as error:
+        if not is_conditional_check_failure(error):
+            raise
+        item = table.get_item(
+            Key={"PK": keys.member_pk(member_id), "SK": audit_case_sk(case.case_id)},
+            ConsistentRead=True,
+        ).get("Item")
+        assert item is not None
+        return from_item(AuditCase, item), False
+    return case, True

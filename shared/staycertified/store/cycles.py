@@ -58,6 +58,17 @@ def cycles_ending_between(table: Table, first: date, last: date) -> Iterator[Mem
             yield MemberCycle(member_id=member_id, cycle=from_item(Cycle, item))
 
 
+def cycles_rolled_over_in(table: Table, year: int) -> Iterator[MemberCycle]:
+    """Cycles that rolled over (`advanced_on`) during `year`: one GSI3 Query (R25's pool)."""
+    for item in query_all(
+        table,
+        IndexName="GSI3",
+        KeyConditionExpression=Key("GSI3PK").eq(keys.rollover_gsi3pk(year)),
+    ):
+        member_id = str(item["PK"]).removeprefix("MEMBER#")
+        yield MemberCycle(member_id=member_id, cycle=from_item(Cycle, item))
+
+
 def put_cycle(table: Table, member_id: str, cycle: Cycle) -> bool:
     """Writes a cycle once; False when a cycle with that start already exists."""
     try:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from staycertified.domain.model import (
     Activity,
     Attestation,
+    AuditCase,
     Certification,
     Cycle,
     Invoice,
@@ -29,6 +30,7 @@ ACTIVITY = "Activity"
 ATTESTATION = "Attestation"
 INVOICE = "Invoice"
 NOTICE = "Notice"
+AUDIT_CASE = "AuditCase"  # written by store.audit_cases (R25-R27)
 
 
 class NoticeRecord(BaseModel):
@@ -55,6 +57,7 @@ class CertificationRecord(BaseModel):
     attestations: list[Attestation] = Field(default_factory=list)
     invoices: list[Invoice] = Field(default_factory=list)
     notices: list[NoticeRecord] = Field(default_factory=list)
+    audit_cases: list[AuditCase] = Field(default_factory=list)
 
 
 class MemberRecord(BaseModel):
@@ -82,6 +85,7 @@ _ENTITY_MODELS: dict[str, type[BaseModel]] = {
     ATTESTATION: Attestation,
     INVOICE: Invoice,
     NOTICE: NoticeRecord,
+    AUDIT_CASE: AuditCase,
 }
 _RECORD_FIELD = {
     CYCLE: "cycles",
@@ -89,6 +93,7 @@ _RECORD_FIELD = {
     ATTESTATION: "attestations",
     INVOICE: "invoices",
     NOTICE: "notices",
+    AUDIT_CASE: "audit_cases",
 }
 
 
@@ -193,6 +198,27 @@ def find_certification(table: Table, certificate_number: str) -> tuple[Certifica
     last_name = str(item.get("member_last_name", ""))
     data = {k: v for k, v in item.items() if k != "member_last_name"}
     return from_item(Certification, data), last_name
+
+
+def get_certifications(table: Table, wanted: list[tuple[str, str]]) -> dict[str, Certification]:
+    """The certifications (member id, certificate number) by number: BatchGetItem, 100 keys
+    a call, unprocessed keys asked again (no Scan; R25's pool reads them this way)."""
+    found: dict[str, Certification] = {}
+    pending = [
+        {"PK": keys.member_pk(member_id), "SK": keys.cert_sk(number)}
+        for member_id, number in dict.fromkeys(wanted)
+    ]
+    while pending:
+        chunk, pending = pending[:100], pending[100:]
+        request: dict[str, Any] = {table.name: {"Keys": chunk, "ConsistentRead": True}}
+        while request:
+            answer = table.meta.client.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(table.name, []):
+                data = {k: v for k, v in item.items() if k != "member_last_name"}
+                cert = from_item(Certification, data)
+                found[cert.certificate_number] = cert
+            request = answer.get("UnprocessedKeys") or {}
+    return found
 
 
 def certifications_by_anniversary_month(table: Table, month: int) -> Iterator[Certification]:

@@ -1,0 +1,50 @@
+"""AuditDrawFunction: the year's audit draw, stored once, and its cases (R25, R26).
+
+Input: the execution input (``{"runId", "asOf", ...}``); output: the draw's counts
+and the key of ``audits/<year>/selected.json``. See ``staycertified.audits.draw``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+
+def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[str, Any]:
+    from staycertified.audits.draw import DrawInput, run_draw
+    from staycertified.policy import load_policy
+    from staycertified.renewals import clients
+
+    run = DrawInput.model_validate(event)
+    result = run_draw(
+        run,
+        table=table if table is not None else clients.table(os.environ["TABLE_NAME"]),
+        s3=s3 if s3 is not None else clients.s3(),
+        mail_bucket=os.environ["MAIL_BUCKET"],
+        policy=load_policy(),
+    )
+    logger.info(
+        "audit draw",
+        extra={
+            k: result[k]
+            for k in (
+                "runId",
+                "auditYear",
+                "drawReused",
+                "poolSize",
+                "selectedCount",
+                "casesOpened",
+            )
+        },
+    )
+    metrics.add_metric(name="AuditCasesOpened", unit="Count", value=result["casesOpened"])
+    return result
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event)

@@ -1,0 +1,48 @@
+"""AuditNotifyFunction: the audit notice to one selected member, email and letter (R26).
+
+Input: one item of ``audits/<year>/selected.json``; output: the outcome per channel.
+Each channel goes once through the notice ledger (R5); see ``staycertified.audits.notify``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from staycertified.api.observability import logger, metrics, traced
+
+
+def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
+    from staycertified.audits.notify import AuditItem, notify_case
+
+    item = AuditItem.model_validate(event)
+    result = notify_case(item, ports or default_ports())
+    logger.info(
+        "audit notice",
+        extra={"runId": item.run_id, "caseId": item.case_id, "outcomes": result["outcomes"]},
+    )
+    sent = sum(1 for outcome in result["outcomes"].values() if outcome == "SENT")
+    metrics.add_metric(name="AuditNoticesSent", unit="Count", value=sent)
+    return result
+
+
+def default_ports() -> Any:
+    from staycertified.audits.notify import Ports
+    from staycertified.notify.email import send_email
+    from staycertified.notify.mailroom import post_letter
+    from staycertified.policy import load_policy
+    from staycertified.renewals import clients
+
+    return Ports(
+        table=clients.table(os.environ["TABLE_NAME"]),
+        send_email=send_email,
+        post_letter=post_letter,
+        policy=load_policy(),
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event)

@@ -1,0 +1,155 @@
+"""R26: the audit notice by email and letter, each channel once (R5), through the ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from staycertified.audits.draw import DrawInput, run_draw
+from staycertified.audits.notify import AuditItem, Ports, notify_case
+from staycertified.audits.summary import summarize
+from staycertified.store import notices as ledger
+
+from .conftest import World
+
+
+def selected(world: World) -> list[AuditItem]:
+    run_draw(
+        DrawInput(runId="audit-2026", asOf=date(2026, 1, 2)),
+        table=world.table,
+        s3=world.s3,
+        mail_bucket="mail",
+        policy=world.policy,
+        new_seed=lambda _bytes: "seed",
+    )
+    return [AuditItem.model_validate(i) for i in world.json("audits/2026/selected.json")]
+
+
+def ports(world: World) -> Ports:
+    return Ports(
+        table=world.table,
+        send_email=world.outbox.send_email,
+        post_letter=world.outbox.post_letter,
+        policy=world.policy,
+    )
+
+
+def ledger_entry(world: World, channel: str) -> ledger.LedgerEntry | None:
+    key = ledger.notice_key("A1", "RMA-A1", "2026", "AUDIT_NOTICE", channel)
+    return ledger.get_entry(world.table, key)
+
+
+def test_r26_notice_goes_by_email_and_letter(world: World) -> None:
+    world.certified("A1")
+    [item] = selected(world)
+
+    result = notify_case(item, ports(world))
+
+    assert result["outcomes"] == {"EMAIL": "SENT", "MAIL": "SENT"}
+    [email] = world.outbox.emails
+    assert email["kind"] == "AUDIT_NOTICE" and email["to"] == "member@example.com"
+    for words in ("2022-06-10 to 2025-06-09", "uploads/A1/AUD-2026-RMA-A1/", "2026-03-03"):
+        assert words in email["text"]
+    assert "employment verification form" in email["text"]
+    assert "already verified" in email["text"]
+    [(key, letter)] = world.outbox.letters.items()
+    assert key == "letters/audit/2026/RMA-A1.pdf" and letter["kind"] == "AUDIT_NOTICE"
+    assert letter["pdf"].startswith(b"%PDF") and letter["address"][0] == "Ann Lee"
+    entry = ledger_entry(world, "MAIL")
+    assert entry is not None and entry.status == ledger.NoticeStatus.SENT
+
+
+def test_r26_r5_notifying_again_sends_nothing_twice(world: World) -> None:
+    world.certified("A1")
+    [item] = selected(world)
+    notify_case(item, ports(world))
+
+    again = notify_case(item, ports(world))
+
+    assert again["outcomes"] == {"EMAIL": "ALREADY_SENT", "MAIL": "ALREADY_SENT"}
+    assert len(world.outbox.emails) == 1 and len(world.outbox.letters) == 1
+
+
+def test_r26_no_postal_address_the_email_still_goes_and_the_flag_is_recorded(
+    world: World,
+) -> None:
+    world.certified("A1", address=None)
+    [item] = selected(world)
+
+    result = notify_case(item, ports(world))
+
+    assert result["outcomes"] == {"EMAIL": "SENT", "MAIL": "UNDELIVERABLE"}
+    assert result["flags"] == ["POSTAL_ADDRESS_MISSING"]
+    assert len(world.outbox.emails) == 1 and world.outbox.letters == {}
+    entry = ledger_entry(world, "MAIL")
+    assert entry is not None and entry.status == ledger.NoticeStatus.UNDELIVERABLE
+
+
+def test_r26_no_email_the_letter_still_goes(world: World) -> None:
+    world.certified("A1", email=None)
+    [item] = selected(world)
+
+    result = notify_case(item, ports(world))
+
+    assert result["outcomes"] == {"EMAIL": "UNDELIVERABLE", "MAIL": "SENT"}
+    assert result["flags"] == ["EMAIL_ADDRESS_MISSING"]
+    assert world.outbox.emails == [] and len(world.outbox.letters) == 1
+
+
+def test_r5_a_claim_left_pending_is_sent_and_flagged(world: World) -> None:
+    world.certified("A1")
+    [item] = selected(world)
+    pending = ledger.LedgerEntry(
+        member_id="A1",
+        certificate_number="RMA-A1",
+        period="2026",
+        step="AUDIT_NOTICE",
+        channel="EMAIL",
+        sent_on="2026-01-02",
+        run_id="audit-2026",
+    )
+    world.table.put_item(Item=pending.item())  # an attempt died after its claim
+
+    result = notify_case(item, ports(world))
+
+    assert result["outcomes"]["EMAIL"] == "SENT" and len(world.outbox.emails) == 1
+    assert ledger.RESENT_AFTER_INTERRUPTION in result["flags"]
+
+
+def test_r26_a_closed_case_gets_no_notice(world: World) -> None:
+    world.certified("A1")
+    [item] = selected(world)
+    world.table.update_item(
+        Key={"PK": "MEMBER#A1", "SK": "AUDIT#AUD-2026-RMA-A1"},
+        UpdateExpression="SET #s = :s",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": "PASSED"},
+    )
+
+    result = notify_case(item, ports(world))
+
+    assert result["skipped"] == "CASE_CLOSED" and world.outbox.emails == []
+
+
+def test_r25_r26_run_report_counts_notices_by_channel(world: World) -> None:
+    draw: dict[str, Any] = {"runId": "audit-2026", "auditYear": 2026, "selectedCount": 2}
+    notices = [
+        {"caseId": "X", "outcomes": {"EMAIL": "SENT", "MAIL": "SENT"}, "flags": []},
+        {
+            "caseId": "Y",
+            "outcomes": {"EMAIL": "SENT", "MAIL": "UNDELIVERABLE"},
+            "flags": ["POSTAL_ADDRESS_MISSING"],
+        },
+        {"caseId": "Z", "failed": True, "error": "Boom"},
+    ]
+
+    summary = summarize({"draw": draw, "notices": notices}, s3=world.s3, mail_bucket="mail")
+
+    report = world.json("audits/2026/report.json")
+    assert summary["reportKey"] == "audits/2026/report.json"
+    assert {(n["channel"], n["outcome"]): n["count"] for n in report["notices"]} == {
+        ("EMAIL", "SENT"): 2,
+        ("MAIL", "SENT"): 1,
+        ("MAIL", "UNDELIVERABLE"): 1,
+    }
+    assert report["flags"] == {"POSTAL_ADDRESS_MISSING": 1} and report["failedItems"] == 1
