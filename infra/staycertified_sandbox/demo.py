@@ -174,4 +174,4 @@ def _failures(context: DemoContext) -> list[str]:
 
 
 # Sections of the other capabilities register themselves on import.
-from . import report_members, report_renewals  # noqa: E402, F401
+from . import report_audits, report_members, report_renewals  # noqa: E402, F401
