@@ -32,6 +32,13 @@ item (about 18 ms for a member record of a dozen items: most of the sandbox's
 time). A DynamoDB result is already the JSON wire structure (`dynamo_to_dict`),
 so it is dumped directly; binary values are base64-encoded as AWS does, and
 errors still take moto's path.
+
+DynamoDB item size check (speed only, same limit): moto builds a stored item one
+attribute at a time and, for each one, re-measures every attribute already set
+(`LimitedSizeDict.__setitem__`), so writing an item of n attributes costs O(n^2)
+size walks (~0.5 ms for a ledger entry; AWS measures an item once). The sandbox
+builds a new item with one running total: the same 405,000-byte limit, the same
+`ItemSizeTooLarge` at the same attribute. Updates of stored items keep moto's path.
 """
 
 from __future__ import annotations
@@ -79,6 +86,7 @@ def install() -> None:
     _query_without_sorting_the_table()
     _transactions_without_copying_tables()
     _dynamodb_results_as_plain_json()
+    _items_measured_once()
     _installed = True
 
 
@@ -245,3 +253,26 @@ def _wire_value(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"cannot serialise {type(value).__name__} for DynamoDB")
+
+
+ITEM_SIZE_LIMIT = 405_000  # moto's LimitedSizeDict: AWS's 400 KB, as measured by moto
+
+
+def _items_measured_once() -> None:
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        self.attrs = LimitedSizeDict()
+        size = 0
+        for key, value in attrs.items():
+            typed = DynamoType(value)
+            size += bytesize(key) + typed.size()
+            if size > ITEM_SIZE_LIMIT:
+                raise ItemSizeTooLarge
+            dict.__setitem__(self.attrs, key, typed)
+
+    Item.__init__ = __init__

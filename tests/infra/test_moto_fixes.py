@@ -98,3 +98,42 @@ def test_a_successful_transaction_writes_every_item(table: Any) -> None:
         ]
     )
     assert table.get_item(Key={"PK": "T2", "SK": "B"})["Item"] == {"PK": "T2", "SK": "B"}
+
+
+def _moto_size_check(attrs: dict[str, Any]) -> bool:
+    """moto's own check (`LimitedSizeDict.__setitem__`, one attribute at a time)."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+
+    limited = LimitedSizeDict()
+    try:
+        for key, value in attrs.items():
+            limited[key] = DynamoType(value)
+    except ItemSizeTooLarge:
+        return False
+    return True
+
+
+# The item below measures 23 bytes plus the filler: moto's limit is 405,000.
+@pytest.mark.parametrize(
+    ("filler", "accepted"), [(404_000, True), (404_977, True), (404_978, False)]
+)
+def test_an_item_is_refused_for_size_exactly_where_moto_refuses_it(
+    table: Any, filler: int, accepted: bool
+) -> None:
+    wire = {
+        "PK": {"S": "BIG"},
+        "SK": {"S": "ONE"},
+        "n": {"N": "12"},
+        "tags": {"L": [{"S": "a"}, {"S": "b"}]},
+        "blob": {"S": "x" * filler},
+    }
+    assert _moto_size_check(wire) is accepted
+    item = {"PK": "BIG", "SK": "ONE", "n": 12, "tags": ["a", "b"], "blob": "x" * filler}
+    if accepted:
+        table.put_item(Item=item)
+        assert table.get_item(Key={"PK": "BIG", "SK": "ONE"})["Item"] == item
+    else:
+        with pytest.raises(table.meta.client.exceptions.ClientError, match="size"):
+            table.put_item(Item=item)
+        assert "Item" not in table.get_item(Key={"PK": "BIG", "SK": "ONE"})
