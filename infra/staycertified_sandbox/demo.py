@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from .behaviour import MemberBehaviour
 from .sandbox import REPO_ROOT, Sandbox
 
 SAMPLE_MEMBERS = REPO_ROOT / "data" / "sample_members.csv"
@@ -38,6 +39,7 @@ class DemoContext:
     member_ids: list[str]
     elapsed: float = 0.0
     import_report: Any = None
+    behaviour: MemberBehaviour | None = None
 
 
 @dataclass
@@ -66,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
         context = DemoContext(sb, [row["member_id"] for row in rows])
         context.import_report = sb.load_members(rows)
         _say(out, f"Imported {context.import_report.imported} rows ({len(rows)} in the file).")
+        context.behaviour = MemberBehaviour(sb, rows)
         for month_end in _month_ends(args.start, args.end):
             sb.advance_to(month_end)
+            context.behaviour.month_end(month_end)
             _say(out, _progress_line(sb))
         context.elapsed = time.perf_counter() - started
         for section in SECTIONS:
@@ -133,7 +137,7 @@ def _month_ends(start: date, end: date) -> Iterator[date]:
 def _progress_line(sb: Sandbox) -> str:
     statuses = Counter(execution.status for execution in sb.executions())
     return (
-        f"{sb.today}  emails {len(sb.emails):5d}  letters {len(sb.letters):5d}  "
+        f"{sb.today}  emails {sb.email_count():5d}  letters {sb.letter_count():5d}  "
         f"executions {dict(statuses) or '-'}  handler errors {len(sb.failures)}"
     )
 
@@ -156,6 +160,11 @@ def _run(context: DemoContext) -> list[str]:
 @report_section("Emails by kind")
 def _emails(context: DemoContext) -> list[str]:
     return _counts(Counter(email.kind or "unknown" for email in context.sb.emails))
+
+
+@report_section("What members did (through the API, the payment webhook and CE events)")
+def _behaviour(context: DemoContext) -> list[str]:
+    return context.behaviour.report.lines() if context.behaviour else ["none"]
 
 
 @report_section("Letters by kind")

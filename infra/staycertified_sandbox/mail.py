@@ -56,12 +56,25 @@ class Letter:
 
 
 def emails_from_backend(account: str, region: str) -> list[Email]:
+    return [_email(message) for message in sent_messages(account, region)]
+
+
+def sent_messages(account: str, region: str) -> list[Any]:
     from moto.ses.models import ses_backends
 
-    return [_email(message) for message in ses_backends[account][region].sent_messages]
+    return list(ses_backends[account][region].sent_messages)
+
+
+_PARSED: dict[str, Email] = {}  # a sent message never changes: parse it once
 
 
 def _email(message: Any) -> Email:
+    if message.id not in _PARSED:
+        _PARSED[message.id] = _parse(message)
+    return _PARSED[message.id]
+
+
+def _parse(message: Any) -> Email:
     if hasattr(message, "raw_data"):
         return _email_from_raw(message.id, message.source, message.raw_data)
     destinations = getattr(message, "destinations", {}) or {}

@@ -51,7 +51,15 @@ from .deploy import (
     sync_function_environments,
     verify_sender_identities,
 )
-from .mail import Email, Letter, emails_from_backend, letters_from_bucket, write_outbox
+from .mail import (
+    LETTERS_PREFIX,
+    Email,
+    Letter,
+    emails_from_backend,
+    letters_from_bucket,
+    sent_messages,
+    write_outbox,
+)
 from .schedules import Firing, Schedule, discover, due, fire
 from .template import translate
 
@@ -434,6 +442,16 @@ class Sandbox:
     @property
     def letters(self) -> list[Letter]:
         return letters_from_bucket(self.client("s3"), self.env("MAIL_BUCKET"))
+
+    def email_count(self) -> int:
+        """How many emails SES accepted (none is parsed)."""
+        return len(sent_messages(ACCOUNT, self.region))
+
+    def letter_count(self) -> int:
+        """How many letters the mail bucket holds (a listing: no letter is read)."""
+        pages = self.client("s3").get_paginator("list_objects_v2")
+        listing = pages.paginate(Bucket=self.env("MAIL_BUCKET"), Prefix=LETTERS_PREFIX)
+        return sum(page.get("KeyCount", 0) for page in listing)
 
     def write_outbox(self, folder: Path | str) -> Path:
         return write_outbox(Path(folder), self.emails, self.letters)
