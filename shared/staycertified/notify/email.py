@@ -14,6 +14,7 @@ time. The client is built on first use. Never log the recipient.
 
 from __future__ import annotations
 
+import email.policy
 import functools
 import os
 from email.message import EmailMessage
@@ -38,7 +39,9 @@ def build_message(*, sender: str, to: str, subject: str, text: str, html: str, k
     message[KIND_HEADER] = kind
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    return message.as_bytes()
+    # SMTP line ends; headers unfolded up to the RFC 5322 hard limit (a folded
+    # Subject reads back with a leading space in some clients).
+    return message.as_bytes(policy=email.policy.SMTP.clone(max_line_length=998))
 
 
 def send_email(
