@@ -91,4 +91,9 @@ def ccp_notices(context: DemoContext) -> list[str]:
 
 @report_section("Cycle rollovers by year (R16; the audit pool of the next January, R25)")
 def rollovers(context: DemoContext) -> list[str]:
-    return _lines(_gathered(context)["rollovers"])
+    """The simulated years and the two before; older history (imported) as one line."""
+    recent_from = str(context.sb.today.year - 2)
+    by_year = _gathered(context)["rollovers"]
+    recent = Counter({year: n for year, n in by_year.items() if year >= recent_from})
+    earlier = sum(n for year, n in by_year.items() if year < recent_from)
+    return [*_lines(recent), f"{'before ' + recent_from + ' (imported history)':<44} {earlier:6d}"]
