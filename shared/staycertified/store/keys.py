@@ -22,6 +22,14 @@ reads it all in one Query.
 | payment, once per provider payment id (R7)       | PK = PAYMENT#<paymentId>, SK = PAYMENT (condition)   |
 | notice ledger, once per step and channel (R5)    | SK = CERT#<certNo>#NOTICE#<period>#<step>#<channel> (condition) |
 | member by certificate number, anonymous (R38)    | GSI2 as above (the certification item carries last name for the check) |
+| audit case of a member (R26, R37)                | SK = AUDIT#<caseId> (store.audit_cases)              |
+| recertification application (R28, R29)          | SK = RECERTAPP#<applicationId> (store.audit_cases)   |
+| uploaded document, once per object (R15)         | SK = DOC#<caseOrApplicationId>#<sha256> (condition)  |
+| the year's audit draw, once (R25)                | PK = AUDIT#<year>, SK = DRAW (condition; store.audit_draws) |
+| activity write, once per Idempotency-Key         | PK = MEMBER#<memberId>, SK = IDEMPOTENCY#<sha256> (store.activities) |
+| the daily sweep's watermark                      | PK = LIFECYCLE, SK = LAST_SWEEP (store.cycles)       |
+
+Where a module other than this one builds a key, the row names it.
 
 Identifiers are upper-cased where they are codes; dates are ISO `YYYY-MM-DD`,
 so string order is date order.
