@@ -15,25 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
-    from staycertified.api import resolver, settings
+    from staycertified.api import resolver
 
-    config = settings.settings()
-    answer = resolver.handle(
-        resolver.verify_api(),
-        event,
-        context,
-        table=table if table is not None else settings.table(),
-        time_zone=config.body_time_zone,
-    )
-    _count(answer.get("statusCode", 500))
-    return answer
-
-
-def _count(status: int) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    family = "2xx" if status < 300 else "4xx" if status < 500 else "5xx"
-    metrics.add_metric(name=f"ApiResponses{family}", unit=MetricUnit.Count, value=1)
+    return resolver.answer(resolver.verify_api(), event, context, table=table)
 
 
 @logger.inject_lambda_context(clear_state=True)

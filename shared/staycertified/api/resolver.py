@@ -315,3 +315,26 @@ def handle(
     """Resolves one HTTP API event with its dependencies in the resolver context."""
     app.append_context(table=table, time_zone=time_zone)
     return app.resolve(event, context)
+
+
+def answer(
+    app: "APIGatewayHttpResolver", event: dict[str, Any], context: Any, *, table: "Table | None"
+) -> dict[str, Any]:
+    """What an HTTP function does: resolve with the deployed table and the body's time
+    zone (unless a test hands its own table), and count the answer by status family."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified.api import settings
+    from staycertified.api.observability import metrics
+
+    response = handle(
+        app,
+        event,
+        context,
+        table=table if table is not None else settings.table(),
+        time_zone=settings.settings().body_time_zone,
+    )
+    status = int(response.get("statusCode", 500))
+    family = "2xx" if status < 300 else "4xx" if status < 500 else "5xx"
+    metrics.add_metric(name=f"ApiResponses{family}", unit=MetricUnit.Count, value=1)
+    return response
