@@ -5,7 +5,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint format bench mutation serve clean
+.PHONY: setup demo test test-fast lint format bench mutation serve requirements clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -45,6 +45,12 @@ bench: setup  ## prints the benchmark figures (cold start, renewal month, status
 
 mutation: setup  ## mutation score of staycertified/domain (mutmut 3, staged by tools/mutation.py; ~8 min)
 	$(BIN)/python tools/mutation.py
+
+requirements: $(UV)  ## shared/requirements.txt (the layer's dependencies) from uv.lock
+	{ echo "# The Lambda layer's runtime dependencies (sam build installs them into the layer)."; \
+	  echo "# Generated from uv.lock by 'make requirements'; a test checks they agree."; \
+	  $(UV) export --frozen --no-dev --no-hashes --no-emit-project --no-header --no-annotate; \
+	} > shared/requirements.txt
 
 clean:
 	rm -rf $(VENV) $(TOOLS) outbox .pytest_cache .mypy_cache .ruff_cache mutants
