@@ -98,60 +98,6 @@ def _quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
-def fast_moto_transactions() -> None:
-    """moto 5.2.5 deep-copies the WHOLE table once per item of every TransactWriteItems
-    (to roll back), so a 100-item transaction on a 40,000-item table costs seconds: an
-    emulator artifact (O(table) per call) that AWS does not have. Same semantics here:
-    snapshot only the items the transaction touches, restore them if it is cancelled.
-    Proposed for `staycertified_sandbox.moto_fixes` (owned by the sandbox lane)."""
-    import copy
-
-    import moto.dynamodb.models as models
-    from moto.dynamodb.models.dynamo_type import DynamoType
-    from moto.dynamodb.models.table import Table
-
-    backend = models.DynamoDBBackend
-    if getattr(backend, "_fast_transactions", False):
-        return
-    original = backend.transact_write_items
-
-    class _NoTableCopy:
-        @staticmethod
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            return value if isinstance(value, Table) else copy.deepcopy(value, memo)
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        touched = []
-        for entry in transact_items:
-            op_type, op = next(iter(entry.items()))
-            if op.get("TableName") not in self.tables:
-                continue
-            table = self.tables[op["TableName"]]
-            attrs = op["Item"] if op_type == "Put" else op["Key"]
-            hash_key = DynamoType(attrs[table.hash_key_attr])
-            range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
-            before = table.get_item(hash_key, range_key)
-            touched.append((table, hash_key, range_key, copy.deepcopy(before)))
-        saved, models.copy = models.copy, _NoTableCopy  # type: ignore[assignment]
-        try:
-            original(self, transact_items)
-        except Exception:
-            for table, hash_key, range_key, before in reversed(touched):
-                if before is None:
-                    with contextlib.suppress(Exception):
-                        table.delete_item(hash_key, range_key)
-                elif range_key is not None:
-                    table.items[hash_key][range_key] = before
-                else:
-                    table.items[hash_key] = before
-            raise
-        finally:
-            models.copy = saved
-
-    backend.transact_write_items = transact_write_items
-    backend._fast_transactions = True
-
-
 def _gentle_polling(seconds: float = 0.25) -> None:
     """The sandbox waits for executions by polling Step Functions every 20 ms from the
     main thread; each poll lists and describes executions in moto and competes with the
@@ -280,7 +226,6 @@ def baseline(sb: Any, certs: list[Any]) -> float:
 def run(certifications: int = 10_000, out: Any = None) -> dict[str, float]:
     out = out or sys.stdout
     install_counter()
-    fast_moto_transactions()
     from staycertified_sandbox import Sandbox
 
     _count_handlers()
