@@ -23,7 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the HTTP API of a sandbox on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
-    serve.add_argument("--members", type=Path, help="CSV of members to import first")
+    serve.add_argument(
+        "--members",
+        type=Path,
+        default=None,
+        help="CSV of members to import first (default: data/sample_members.csv)",
+    )
+    serve.add_argument("--empty", action="store_true", help="import no members")
     serve.set_defaults(run=_serve)
 
     load = commands.add_parser("import", help="import a member CSV and print the report")
@@ -44,12 +50,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .demo import SAMPLE_MEMBERS
     from .sandbox import Sandbox
     from .server import serve
 
     with Sandbox(start=args.start) as sb:
-        if args.members:
-            print_report(sb.load_members(args.members))
+        if not args.empty:
+            print_report(sb.load_members(args.members or SAMPLE_MEMBERS))
         server = serve(sb, args.port)
         print(f"Sandbox API on http://127.0.0.1:{args.port} (today {sb.today}); Ctrl-C stops it.")
         print("Authorization: Bearer dev:member:<memberId> | Bearer dev:staff:<name>")
