@@ -23,8 +23,7 @@ demo: setup  ## the main job: a year of the system on the sample member base
 serve: setup  ## the HTTP API of the sandbox on 127.0.0.1:8000
 	$(BIN)/staycertified serve
 
-test: setup  ## the whole suite, as CI runs it
-	$(BIN)/ruff check .
+test: lint  ## lint, then the whole suite, as CI runs it
 	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: setup  ## unit tests only
