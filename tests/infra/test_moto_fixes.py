@@ -62,6 +62,25 @@ def test_a_gsi_query_returns_every_match_in_index_order_across_pages(table: Any)
     assert found == expected
 
 
+def test_a_gsi_query_sees_only_its_partition_with_range_conditions(table: Any) -> None:
+    table.put_item(Item={"PK": "MEMBER#100", "SK": "NOT-INDEXED"})  # no GSI1PK at all
+    table.put_item(Item={"PK": "MEMBER#101", "SK": "X", "GSI1PK": "DUE#10", "GSI1SK": "2026-03"})
+    items = table.query(
+        IndexName="GSI1",
+        KeyConditionExpression=Key("GSI1PK").eq("DUE#1") & Key("GSI1SK").begins_with("2026-03"),
+    )["Items"]
+    assert sorted(item["GSI1SK"] for item in items) == ["2026-03#002#1", "2026-03#002#3"] + [
+        "2026-03#014#1",
+        "2026-03#014#3",
+        "2026-03#026#1",
+        "2026-03#026#3",
+    ]
+    assert (
+        table.query(IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq("DUE#9"))["Items"]
+        == []
+    )
+
+
 def test_a_cancelled_transaction_leaves_every_item_as_it_was(table: Any) -> None:
     client = table.meta.client
     before = table.get_item(Key={"PK": "MEMBER#001", "SK": "ITEM#1"})["Item"]
