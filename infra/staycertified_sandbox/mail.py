@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -125,19 +126,34 @@ def letters_from_bucket(s3: Any, bucket: str) -> list[Letter]:
     return letters
 
 
-def write_outbox(folder: Path, emails: list[Email], letters: list[Letter]) -> Path:
-    """Every email as a .eml file and every letter as a .pdf, in a folder a person can open.
-
-    File names carry a sequence number and the kind, never an address.
-    """
+def write_outbox(folder: Path, messages: list[Any], letters: list[Letter]) -> Path:
+    """Every email (SES's sent messages) as a .eml file and every letter as a .pdf, in a
+    folder a person can open. File names carry a sequence number and the kind, never
+    an address. A raw message is written as SES received it (no parse, no rebuild)."""
     (folder / "emails").mkdir(parents=True, exist_ok=True)
     (folder / "letters").mkdir(parents=True, exist_ok=True)
-    for number, sent in enumerate(emails, start=1):
-        name = f"{number:05d}-{sent.kind or 'email'}.eml"
-        (folder / "emails" / name).write_bytes(sent.as_message().as_bytes())
+    for number, message in enumerate(messages, start=1):
+        kind, eml = _eml(message)
+        (folder / "emails" / f"{number:05d}-{kind or 'email'}.eml").write_bytes(eml)
     for letter in letters:
         relative = letter.key.removeprefix(LETTERS_PREFIX)
         target = folder / "letters" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(letter.pdf)
     return folder
+
+
+_KIND_LINE = re.compile(
+    rb"^" + KIND_HEADER.encode() + rb":[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _eml(message: Any) -> tuple[str | None, bytes]:
+    raw = getattr(message, "raw_data", None)
+    if raw is None:
+        sent = _email(message)
+        return sent.kind, sent.as_message().as_bytes()
+    data = raw.encode() if isinstance(raw, str) else bytes(raw)
+    headers = data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _KIND_LINE.search(headers)
+    return (found.group(1).decode() if found else None), data

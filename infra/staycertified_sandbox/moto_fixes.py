@@ -172,18 +172,18 @@ def _partition_items(partition: Any, range_key_attr: str | None) -> list[Any]:
 def _index_partition(table: Any, index_name: str | None, hash_key: Any) -> list[Any]:
     """The items whose index hash attribute equals the queried one (a superset of the
     matches moto's own filter then keeps), or every item when that cannot be told."""
-    items = _unsorted_items(table)
     index = next((i for i in table.all_indexes() if i.name == index_name), None)
     hash_attributes = (
         [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"] if index else []
     )
     if hash_key is None or len(hash_attributes) != 1:
-        return items
-    wanted = (hash_key.type, hash_key.value)
-    attribute = hash_attributes[0]
+        return _unsorted_items(table)
+    wanted, attribute = (hash_key.type, hash_key.value), hash_attributes[0]
+    partitions = table.items.values() if table.range_key_attr else [table.items]
     return [
         item
-        for item in items
+        for partition in partitions
+        for item in partition.values()
         if (value := item.attrs.get(attribute)) is not None and (value.type, value.value) == wanted
     ]
 

@@ -1,5 +1,5 @@
 """Demo report sections of the member-facing capability: certifications by status
-(through the API, as staff), CCP points recorded, CCP compliance notices (R17)
+(as the status API answers it), CCP points recorded, CCP compliance notices (R17)
 and cycle rollovers (R16). Registered by importing this module from `demo`.
 
 Counts only: no names, emails or addresses are printed.
@@ -17,10 +17,13 @@ _CACHE_ATTRIBUTE = "_member_report_cache"
 
 
 def _gathered(context: DemoContext) -> dict[str, Any]:
-    """One pass over the members (one status call and one Query each), shared by the sections."""
+    """One pass over the members, shared by the sections: one Query each, and the
+    status the API would answer for that record (`api.status.member_status`)."""
     cached = getattr(context, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
+    from staycertified.api.status import member_status
+    from staycertified.policy import load_policy
     from staycertified.store.members import load_member
 
     statuses: Counter[str] = Counter()
@@ -30,16 +33,18 @@ def _gathered(context: DemoContext) -> dict[str, Any]:
     notices: Counter[str] = Counter()
     rollovers: Counter[str] = Counter()
     for member_id in dict.fromkeys(context.member_ids):
-        code, body = context.sb.api("GET", f"/members/{member_id}/status", as_staff="demo")
-        if code != 200:
-            statuses[f"HTTP {code}"] += 1
+        record = load_member(context.sb.table, member_id)
+        if record is None:
+            statuses["not found"] += 1
             continue
+        body = member_status(record, context.sb.today, load_policy()).model_dump(
+            mode="json", by_alias=True
+        )
         for cert in body["certifications"]:
             statuses[f"{cert['status']} ({cert['ccp'].lower()} CCP)"] += 1
             for reason in cert["reasons"]:
                 if reason["rule"] != "R20":
                     reasons[f"{reason['rule']} {reason['code']}"] += 1
-        record = load_member(context.sb.table, member_id)
         for cert_record in record.certifications if record else []:
             for activity in cert_record.activities:
                 source = activity.source.value

@@ -454,7 +454,7 @@ class Sandbox:
         return sum(page.get("KeyCount", 0) for page in listing)
 
     def write_outbox(self, folder: Path | str) -> Path:
-        return write_outbox(Path(folder), self.emails, self.letters)
+        return write_outbox(Path(folder), sent_messages(ACCOUNT, self.region), self.letters)
 
 
 def _json_or_none(text: str | None) -> Any:

@@ -71,7 +71,14 @@ def test_notify_adapters_send_an_email_and_post_a_letter(mini: Sandbox, tmp_path
     assert (letter.kind, letter.pdf) == ("test_letter", b"%PDF-1.4 test")
     assert letter.address == ["A Member", "1 Main St", "Springfield, IL 62701"]
     outbox = mini.write_outbox(tmp_path / "outbox")
-    assert any(p.suffix == ".eml" for p in (outbox / "emails").iterdir())
+    import email as email_parser
+    import email.policy
+
+    written = sorted(
+        p for p in (outbox / "emails").iterdir() if p.name.endswith("-test_notice.eml")
+    )
+    opened = email_parser.message_from_bytes(written[-1].read_bytes(), policy=email.policy.default)
+    assert (opened["Subject"], opened["To"]) == ("Hello", "member@example.org")
     assert (outbox / "letters" / "tests" / "direct.pdf").read_bytes() == b"%PDF-1.4 test"
 
 
