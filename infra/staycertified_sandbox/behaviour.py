@@ -31,14 +31,14 @@ PAY_AFTER_REMINDER = 0.20  # pay in the due month
 PAY_AFTER_PAST_DUE = 0.08  # pay in the month after
 BY_CHECK = 0.15  # of those who pay: a check, recorded by staff
 LAPSED_MEMBER_PAYS = 0.04  # a month, a member with older open invoices settles them
-RECORDS_AN_ACTIVITY = 0.12  # a month, a member records a CE activity
-TAKES_ONLINE_CE = 0.05  # a month, a member completes the body's own online CE (R13)
+RECORDS_AN_ACTIVITY = 0.07  # a month, a member records a CE activity
+TAKES_ONLINE_CE = 0.03  # a month, a member completes the body's own online CE (R13)
 COURSES = [
-    ("Infection control essentials", 6),
-    ("HIPAA privacy in practice", 4),
-    ("Phlebotomy safety update", 8),
-    ("Clinical documentation", 10),
-    ("Medical law and ethics", 5),
+    ("Infection control essentials", 8),
+    ("HIPAA privacy in practice", 6),
+    ("Phlebotomy safety update", 12),
+    ("Clinical documentation", 15),
+    ("Medical law and ethics", 10),
 ]
 
 

@@ -40,6 +40,16 @@ class DemoContext:
     elapsed: float = 0.0
     import_report: Any = None
     behaviour: MemberBehaviour | None = None
+    _records: list[Any] | None = None
+
+    def records(self) -> list[Any]:
+        """Every member's record (one Query each), read once for all the sections."""
+        if self._records is None:
+            from staycertified.store.members import load_member
+
+            found = (load_member(self.sb.table, m) for m in dict.fromkeys(self.member_ids))
+            self._records = [record for record in found if record is not None]
+        return self._records
 
 
 @dataclass

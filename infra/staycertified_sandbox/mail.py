@@ -11,6 +11,7 @@ Conventions, shared with `staycertified.notify`:
 from __future__ import annotations
 
 import email
+import email.header
 import email.policy
 import json
 import re
@@ -93,18 +94,33 @@ def _parse(message: Any) -> Email:
 
 
 def _email_from_raw(message_id: str, source: str, raw: str) -> Email:
-    parsed = email.message_from_string(raw, policy=email.policy.default)
-    text_part = parsed.get_body(preferencelist=("plain",))
-    html_part = parsed.get_body(preferencelist=("html",))
+    # compat32 parsing: several times faster than policy.default, same content here.
+    parsed = email.message_from_string(raw, policy=email.policy.compat32)
     return Email(
         message_id=message_id,
-        sender=str(parsed.get("From") or source),
-        to=[address.strip() for address in str(parsed.get("To", "")).split(",") if address.strip()],
-        subject=str(parsed.get("Subject", "")),
-        text=text_part.get_content() if text_part is not None else "",
-        html=html_part.get_content() if html_part is not None else "",
-        kind=parsed.get(KIND_HEADER),
+        sender=_header(parsed, "From") or source,
+        to=[a.strip() for a in _header(parsed, "To").split(",") if a.strip()],
+        subject=_header(parsed, "Subject"),
+        text=_part(parsed, "text/plain"),
+        html=_part(parsed, "text/html"),
+        kind=_header(parsed, KIND_HEADER) or None,
     )
+
+
+def _header(parsed: Any, name: str) -> str:
+    value = parsed.get(name)
+    if value is None:
+        return ""
+    decoded = email.header.make_header(email.header.decode_header(str(value)))
+    return " ".join(str(decoded).split())  # unfolded
+
+
+def _part(parsed: Any, content_type: str) -> str:
+    for part in parsed.walk():
+        if part.get_content_type() == content_type and not part.is_multipart():
+            payload = part.get_payload(decode=True) or b""
+            return str(payload.decode(part.get_content_charset() or "utf-8"))
+    return ""
 
 
 def letters_from_bucket(s3: Any, bucket: str) -> list[Letter]:

@@ -24,7 +24,6 @@ def _gathered(context: DemoContext) -> dict[str, Any]:
         return cached
     from staycertified.api.status import member_status
     from staycertified.policy import load_policy
-    from staycertified.store.members import load_member
 
     statuses: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
@@ -32,11 +31,7 @@ def _gathered(context: DemoContext) -> dict[str, Any]:
     points_total: dict[str, Decimal] = {}
     notices: Counter[str] = Counter()
     rollovers: Counter[str] = Counter()
-    for member_id in dict.fromkeys(context.member_ids):
-        record = load_member(context.sb.table, member_id)
-        if record is None:
-            statuses["not found"] += 1
-            continue
+    for record in context.records():
         body = member_status(record, context.sb.today, load_policy()).model_dump(
             mode="json", by_alias=True
         )
@@ -45,7 +40,7 @@ def _gathered(context: DemoContext) -> dict[str, Any]:
             for reason in cert["reasons"]:
                 if reason["rule"] != "R20":
                     reasons[f"{reason['rule']} {reason['code']}"] += 1
-        for cert_record in record.certifications if record else []:
+        for cert_record in record.certifications:
             for activity in cert_record.activities:
                 source = activity.source.value
                 points_by_source[source] += 1

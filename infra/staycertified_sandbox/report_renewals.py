@@ -52,15 +52,13 @@ def _renewal_notices(context: DemoContext) -> list[str]:
 
 @report_section("Invoices and payments (R3, R6, R7)")
 def _invoices(context: DemoContext) -> list[str]:
-    from staycertified.store.invoices import member_invoices
-
     status: Counter[str] = Counter()
     paid_by: Counter[str] = Counter()
-    for member_id in context.member_ids:
-        for invoice in member_invoices(context.sb.table, member_id):
-            status[invoice.status.value] += 1
-            if invoice.payment_id:
-                paid_by["staff" if invoice.payment_id.startswith("STAFF-") else "provider"] += 1
+    invoices = (i for r in context.records() for c in r.certifications for i in c.invoices)
+    for invoice in invoices:
+        status[invoice.status.value] += 1
+        if invoice.payment_id:
+            paid_by["staff" if invoice.payment_id.startswith("STAFF-") else "provider"] += 1
     lines = [f"invoices {key}: {count}" for key, count in sorted(status.items())]
     lines += [f"payments by {key}: {count}" for key, count in sorted(paid_by.items())]
     return lines or ["no invoices"]
