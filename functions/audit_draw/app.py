@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from staycertified.api.observability import logger, metrics, traced
+from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-from staycertified.api.observability import logger, metrics, traced
+from staycertified.observability import logger, metrics, traced
 
 
 def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from staycertified.api.observability import logger, metrics, traced
+from staycertified.observability import logger, metrics, traced
 from staycertified.renewals.start import StartRunEvent, start_run
 
 STATE_MACHINES = {

@@ -325,7 +325,7 @@ def answer(
     from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified.api import settings
-    from staycertified.api.observability import metrics
+    from staycertified.observability import metrics
 
     response = handle(
         app,
