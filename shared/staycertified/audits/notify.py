@@ -23,16 +23,11 @@ from staycertified.domain import notices
 from staycertified.domain.model import Channel
 from staycertified.store import notices as ledger
 from staycertified.store.members import load_member
-from staycertified.store.table import is_conditional_check_failure
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.model import AuditCase, Member
     from staycertified.policy.model import Policy
     from staycertified.store.members import CertificationRecord
-
-SENT = "SENT"
-ALREADY_SENT = "ALREADY_SENT"
-UNDELIVERABLE = "UNDELIVERABLE"
 
 
 class AuditItem(BaseModel):
@@ -98,28 +93,12 @@ def _send_once(
         run_id=item.run_id,
         flags=[delivery.note] if delivery.note else [],
     )
-    resent = False
-    try:
-        ports.table.put_item(**ledger.claim_put(entry))
-    except Exception as error:
-        if not is_conditional_check_failure(error):
-            raise
-        earlier = ledger.get_entry(ports.table, entry.key)
-        if earlier is None or earlier.status != ledger.NoticeStatus.PENDING:
-            return ALREADY_SENT, []
-        resent = True  # an earlier attempt died between claim and mark: send, never drop
-    if not delivery.deliver:
-        ledger.mark_all(
-            ports.table, [entry.model_copy(update={"status": ledger.NoticeStatus.UNDELIVERABLE})]
-        )
-        return UNDELIVERABLE, list(entry.flags)
-    sent = _deliver(item, member, cert, case, delivery.channel, ports)
-    flags = [*entry.flags, ledger.RESENT_AFTER_INTERRUPTION] if resent else list(entry.flags)
-    ledger.mark_all(
+    return ledger.send_once(
         ports.table,
-        [entry.model_copy(update={"status": ledger.NoticeStatus.SENT, "flags": flags, **sent})],
+        entry,
+        deliverable=delivery.deliver,
+        deliver=lambda: _deliver(item, member, cert, case, delivery.channel, ports),
     )
-    return SENT, flags
 
 
 def content_for(

@@ -218,7 +218,6 @@ class Sweep:
         delivery: notices.ChannelDelivery,
     ) -> None:
         from staycertified.store import notices as ledger
-        from staycertified.store.table import is_conditional_check_failure
 
         entry = ledger.LedgerEntry(
             member_id=record.member.member_id,
@@ -230,31 +229,19 @@ class Sweep:
             run_id=self.run_id,
             flags=[delivery.note] if delivery.note else [],
         )
-        resent = False
-        try:
-            self.table.put_item(**ledger.claim_put(entry))
-        except Exception as error:
-            if not is_conditional_check_failure(error):
-                raise
-            earlier = ledger.get_entry(self.table, entry.key)
-            if earlier is None or earlier.status != ledger.NoticeStatus.PENDING:
-                self.report.notices_already_sent += 1
-                return
-            resent = True
-        if not delivery.deliver:
-            ledger.mark_all(
-                self.table, [entry.model_copy(update={"status": ledger.NoticeStatus.UNDELIVERABLE})]
-            )
-            self.report.notices_undeliverable += 1
-            return
-        sent = self._deliver(record, cert, cycle, due)
-        flags = [*entry.flags, ledger.RESENT_AFTER_INTERRUPTION] if resent else entry.flags
-        ledger.mark_all(
+        outcome, _ = ledger.send_once(
             self.table,
-            [entry.model_copy(update={"status": ledger.NoticeStatus.SENT, "flags": flags, **sent})],
+            entry,
+            deliverable=delivery.deliver,
+            deliver=lambda: self._deliver(record, cert, cycle, due),
         )
-        channel = due.key.channel.value
-        self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
+        if outcome == ledger.SendOutcome.ALREADY_SENT:
+            self.report.notices_already_sent += 1
+        elif outcome == ledger.SendOutcome.UNDELIVERABLE:
+            self.report.notices_undeliverable += 1
+        else:
+            channel = due.key.channel.value
+            self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
 
     def _deliver(
         self, record: MemberRecord, cert: CertificationRecord, cycle: Cycle, due: notices.CcpNotice

@@ -33,6 +33,7 @@ once, like any other notice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -116,3 +117,45 @@ def mark_all(table: Table, entries: list[LedgerEntry]) -> None:
 def get_entry(table: Table, key: dict[str, str]) -> LedgerEntry | None:
     item = table.get_item(Key=key, ConsistentRead=True).get("Item")
     return entry_from_item(item) if item else None
+
+
+class SendOutcome(StrEnum):
+    SENT = "SENT"
+    ALREADY_SENT = "ALREADY_SENT"
+    UNDELIVERABLE = "UNDELIVERABLE"
+
+
+def send_once(
+    table: Table,
+    entry: LedgerEntry,
+    *,
+    deliverable: bool,
+    deliver: Callable[[], dict[str, Any]],
+) -> tuple[SendOutcome, list[str]]:
+    """One notice through the ledger protocol above: claim, send, mark (R5).
+
+    `deliver` sends it and returns what to store with the entry (message id,
+    letter key...). Returns the outcome (SENT, ALREADY_SENT, UNDELIVERABLE) and
+    the entry's flags.
+    """
+    from staycertified.store.table import is_conditional_check_failure
+
+    resent = False
+    try:
+        table.put_item(**claim_put(entry))
+    except Exception as error:
+        if not is_conditional_check_failure(error):
+            raise
+        earlier = get_entry(table, entry.key)
+        if earlier is None or earlier.status != NoticeStatus.PENDING:
+            return SendOutcome.ALREADY_SENT, []
+        resent = True  # an earlier attempt died between claim and mark: send, never drop
+    if not deliverable:
+        mark_all(table, [entry.model_copy(update={"status": NoticeStatus.UNDELIVERABLE})])
+        return SendOutcome.UNDELIVERABLE, list(entry.flags)
+    stored = deliver()
+    flags = [*entry.flags, RESENT_AFTER_INTERRUPTION] if resent else list(entry.flags)
+    mark_all(
+        table, [entry.model_copy(update={"status": NoticeStatus.SENT, "flags": flags, **stored})]
+    )
+    return SendOutcome.SENT, flags
