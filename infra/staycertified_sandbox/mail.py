@@ -123,23 +123,27 @@ def _part(parsed: Any, content_type: str) -> str:
     return ""
 
 
+_READ_LETTERS: dict[tuple[str, str, str], Letter] = {}  # (bucket, key, ETag): read once
+
+
 def letters_from_bucket(s3: Any, bucket: str) -> list[Letter]:
+    """Every letter in the mail bucket; an object already read (same ETag) is not read again."""
     letters = []
     paginator = s3.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=bucket, Prefix=LETTERS_PREFIX):
         for item in page.get("Contents", []):
-            stored = s3.get_object(Bucket=bucket, Key=item["Key"])
-            metadata = stored.get("Metadata", {})
-            address = json.loads(unquote(metadata["address"])) if "address" in metadata else []
-            letters.append(
-                Letter(
-                    key=item["Key"],
-                    address=address,
-                    kind=metadata.get("kind"),
-                    pdf=stored["Body"].read(),
-                )
-            )
+            seen = (bucket, item["Key"], item.get("ETag", ""))
+            if seen not in _READ_LETTERS:
+                _READ_LETTERS[seen] = _read_letter(s3, bucket, item["Key"])
+            letters.append(_READ_LETTERS[seen])
     return letters
+
+
+def _read_letter(s3: Any, bucket: str, key: str) -> Letter:
+    stored = s3.get_object(Bucket=bucket, Key=key)
+    metadata = stored.get("Metadata", {})
+    address = json.loads(unquote(metadata["address"])) if "address" in metadata else []
+    return Letter(key=key, address=address, kind=metadata.get("kind"), pdf=stored["Body"].read())
 
 
 def write_outbox(folder: Path, messages: list[Any], letters: list[Letter]) -> Path:

@@ -88,6 +88,7 @@ def install() -> None:
     _encode_s3_event_keys_like_s3()
     _name_unnamed_executions()
     _query_without_sorting_the_table()
+    _index_cache_invalidated_on_every_write()
     _transactions_without_copying_tables()
     _dynamodb_results_as_plain_json()
     _items_measured_once()
@@ -135,6 +136,7 @@ def _snapshot(backend: Any, entry: dict[str, Any]) -> tuple[Any, Any, Any, Any] 
 
 
 def _restore(table: Any, hash_key: Any, range_key: Any, before: Any) -> None:
+    _changed(table)
     if before is None:
         with contextlib.suppress(Exception):
             table.delete_item(hash_key, range_key)
@@ -174,21 +176,95 @@ def _partition_items(partition: Any, range_key_attr: str | None) -> list[Any]:
 
 def _index_partition(table: Any, index_name: str | None, hash_key: Any) -> list[Any]:
     """The items whose index hash attribute equals the queried one (a superset of the
-    matches moto's own filter then keeps), or every item when that cannot be told."""
+    matches moto's own filter then keeps), or every item when that cannot be told.
+
+    The grouping of a table's items by an index hash attribute is kept until a
+    write touches an item that has (or had) that attribute."""
     index = next((i for i in table.all_indexes() if i.name == index_name), None)
     hash_attributes = (
         [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"] if index else []
     )
     if hash_key is None or len(hash_attributes) != 1:
         return _unsorted_items(table)
-    wanted, attribute = (hash_key.type, hash_key.value), hash_attributes[0]
+    attribute = hash_attributes[0]
+    generation = table.__dict__.setdefault(_GENERATIONS, {}).get(attribute, 0)
+    cache = table.__dict__.setdefault(_INDEX_CACHE, {})
+    cached = cache.get(attribute)
+    if cached is None or cached[0] != generation:
+        cached = cache[attribute] = (generation, _grouped(table, attribute))
+    return list(cached[1].get((hash_key.type, hash_key.value), ()))
+
+
+_GENERATIONS = "_sandbox_generations"  # index hash attribute -> writes that touched it
+_INDEX_CACHE = "_sandbox_index_cache"
+_EVERY_ATTRIBUTE = None
+
+
+def _grouped(table: Any, attribute: str) -> dict[tuple[str, Any], list[Any]]:
+    # Key attributes are scalars (S, N, B), so their values are hashable.
+    groups: dict[tuple[str, Any], list[Any]] = {}
     partitions = table.items.values() if table.range_key_attr else [table.items]
-    return [
-        item
-        for partition in partitions
-        for item in partition.values()
-        if (value := item.attrs.get(attribute)) is not None and (value.type, value.value) == wanted
-    ]
+    for partition in partitions:
+        for item in partition.values():
+            value = item.attrs.get(attribute)
+            if value is not None:
+                groups.setdefault((value.type, value.value), []).append(item)
+    return groups
+
+
+def _changed(table: Any, attributes: Any = _EVERY_ATTRIBUTE) -> None:
+    """A write touched items with these attributes (None: any item, e.g. a rollback)."""
+    generations = table.__dict__.setdefault(_GENERATIONS, {})
+    cached = table.__dict__.get(_INDEX_CACHE, {})
+    for attribute in set(cached) | set(generations):
+        if attributes is _EVERY_ATTRIBUTE or attribute in attributes:
+            generations[attribute] = generations.get(attribute, 0) + 1
+
+
+def _index_cache_invalidated_on_every_write() -> None:
+    import moto.dynamodb.models as models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    def stored(table: Any, key: dict[str, Any]) -> Any:
+        try:
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            return table.get_item(DynamoType(key[table.hash_key_attr]), range_key)
+        except Exception:
+            return None
+
+    def names(*items: Any) -> set[str]:
+        return {name for item in items if item is not None for name in item.attrs}
+
+    put_item, delete_item = Table.put_item, Table.delete_item
+    update_item = models.DynamoDBBackend.update_item
+
+    def put(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        before = stored(self, item_attrs)
+        try:
+            return put_item(self, item_attrs, *args, **kwargs)
+        finally:
+            _changed(self, set(item_attrs) | names(before))
+
+    def delete(self: Any, *args: Any, **kwargs: Any) -> Any:
+        removed = delete_item(self, *args, **kwargs)
+        _changed(self, names(removed))
+        return removed
+
+    def update(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        table = self.tables.get(table_name)
+        before = stored(table, key) if table is not None else None
+        touched = names(before)
+        try:
+            after = update_item(self, table_name, key, *args, **kwargs)
+            touched |= names(after)
+            return after
+        finally:
+            if table is not None:
+                _changed(table, touched or _EVERY_ATTRIBUTE)
+
+    Table.put_item, Table.delete_item = put, delete
+    models.DynamoDBBackend.update_item = update
 
 
 def _unsorted_items(table: Any) -> list[Any]:

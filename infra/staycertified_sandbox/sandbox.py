@@ -319,18 +319,19 @@ class Sandbox:
         """Until no execution is RUNNING (one waiting for a task token counts as settled)."""
         deadline = time.monotonic() + timeout
         client = self.client("stepfunctions")
-        while any(self._is_busy(client, arn) for arn in self._running(client)):
+        machines = [m["stateMachineArn"] for m in client.list_state_machines()["stateMachines"]]
+        while any(self._is_busy(client, arn) for arn in self._running(client, machines)):
             if time.monotonic() > deadline:
                 raise SandboxError(f"executions still running after {timeout} s")
             time.sleep(0.02)
 
     @staticmethod
-    def _running(client: Any) -> list[str]:
+    def _running(client: Any, machines: list[str]) -> list[str]:
         return [
             execution["executionArn"]
-            for machine in client.list_state_machines()["stateMachines"]
+            for machine in machines
             for page in client.get_paginator("list_executions").paginate(
-                stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+                stateMachineArn=machine, statusFilter="RUNNING"
             )
             for execution in page["executions"]
         ]

@@ -77,6 +77,27 @@ def test_a_gsi_query_sees_only_its_partition_with_range_conditions(table: Any) -
     )
 
 
+def test_a_gsi_query_sees_every_put_update_and_delete_made_since_the_last(table: Any) -> None:
+    def due(partition: str) -> list[str]:
+        query = table.query(IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(partition))
+        return sorted(item["PK"] + "/" + item["SK"] for item in query["Items"])
+
+    assert due("DUE#7") == []
+    table.put_item(Item={"PK": "MEMBER#900", "SK": "A", "GSI1PK": "DUE#7", "GSI1SK": "1"})
+    assert due("DUE#7") == ["MEMBER#900/A"]
+    table.update_item(
+        Key={"PK": "MEMBER#900", "SK": "A"},
+        UpdateExpression="SET GSI1PK = :p",
+        ExpressionAttributeValues={":p": "DUE#8"},
+    )
+    assert (due("DUE#7"), due("DUE#8")) == ([], ["MEMBER#900/A"])
+    with table.batch_writer() as batch:
+        batch.put_item(Item={"PK": "MEMBER#901", "SK": "B", "GSI1PK": "DUE#8", "GSI1SK": "2"})
+    assert due("DUE#8") == ["MEMBER#900/A", "MEMBER#901/B"]
+    table.delete_item(Key={"PK": "MEMBER#900", "SK": "A"})
+    assert due("DUE#8") == ["MEMBER#901/B"]
+
+
 def test_a_cancelled_transaction_leaves_every_item_as_it_was(table: Any) -> None:
     client = table.meta.client
     before = table.get_item(Key={"PK": "MEMBER#001", "SK": "ITEM#1"})["Item"]
