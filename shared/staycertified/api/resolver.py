@@ -292,16 +292,23 @@ def verify_api() -> "APIGatewayHttpResolver":
 
 @functools.cache
 def document_api() -> "APIGatewayHttpResolver":
+    from staycertified.payments.webhook import register_webhook_routes
+
     app = _base_resolver()
     register_member_routes(app)
     register_verify_routes(app)
+    register_webhook_routes(app)
     return app
 
 
 @functools.cache
 def openapi_document() -> str:
     """The OpenAPI 3 document of every route (committed as docs/openapi.json)."""
-    return json.dumps(json.loads(document_api().get_openapi_json_schema()), indent=2) + "\n"
+    from staycertified.payments.webhook import document_request_body
+
+    document = json.loads(document_api().get_openapi_json_schema())
+    document_request_body(document)
+    return json.dumps(document, indent=2) + "\n"
 
 
 def handle(

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,24 +71,29 @@ def verify(*, secret: str, headers: Mapping[str, str], body: bytes | str, now_ep
     return timestamp
 
 
-_cache: dict[str, tuple[float, str]] = {}
+_provider: Any = None
 
 
-def webhook_secret(secret_id: str | None = None, *, client: Any = None) -> str:
-    """The shared secret from Secrets Manager, cached for SECRET_TTL_SECONDS per process."""
-    name = secret_id or os.environ["PAYMENT_SECRET_ID"]
-    cached = _cache.get(name)
-    if cached and time.monotonic() - cached[0] < SECRET_TTL_SECONDS:
-        return cached[1]
+def webhook_secret(
+    secret_id: str | None = None, *, client: Any = None, refresh: bool = False
+) -> str:
+    """The shared secret (Powertools Parameters' Secrets Manager provider), cached for
+    SECRET_TTL_SECONDS per process; ``refresh`` fetches it again (rotation)."""
+    global _provider
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
     if client is None:
         from staycertified.renewals.clients import secretsmanager
 
         client = secretsmanager()
-    value = str(client.get_secret_value(SecretId=name)["SecretString"])
-    _cache[name] = (time.monotonic(), value)
-    return value
+    if _provider is None:
+        _provider = SecretsProvider(boto3_client=client)
+    _provider.client = client
+    name = secret_id or os.environ["PAYMENT_SECRET_ID"]
+    return str(_provider.get(name, max_age=SECRET_TTL_SECONDS, force_fetch=refresh))
 
 
 def forget_secret() -> None:
-    """Drops the cached secret (tests, rotation)."""
-    _cache.clear()
+    """Drops the cached secret (tests)."""
+    if _provider is not None:
+        _provider.clear_cache()

@@ -75,3 +75,19 @@ def test_the_secret_is_read_once_and_cached() -> None:
     finally:
         signature.forget_secret()
     assert calls == ["id-1"]
+
+
+def test_r6_a_refresh_fetches_the_rotated_secret_once_more() -> None:
+    values = iter(["old", "new"])
+
+    class Rotating:
+        def get_secret_value(self, SecretId: str) -> dict[str, str]:
+            return {"SecretString": next(values)}
+
+    signature.forget_secret()
+    try:
+        assert signature.webhook_secret("id-2", client=Rotating()) == "old"
+        assert signature.webhook_secret("id-2", client=Rotating(), refresh=True) == "new"
+        assert signature.webhook_secret("id-2", client=Rotating()) == "new"
+    finally:
+        signature.forget_secret()

@@ -1,0 +1,210 @@
+"""The payment provider's signed webhook as a Powertools HTTP route (R6, R7, R40).
+
+``POST /payments/webhook``, headers ``X-Payment-Timestamp`` and
+``X-Payment-Signature: v1=<hex HMAC-SHA256("<timestamp>.<raw body>")>``
+(see `signature`), body::
+
+    {"type": "payment.succeeded", "paymentId": "pay_123", "invoiceId": "INV-RMA-1-2027",
+     "amount": "50.00", "currency": "USD", "paidAt": "2027-04-02T15:04:05Z"}
+
+Answers 200 with the payment (the same answer for the same payment id, R7), or
+4xx ``{"code", "message"}`` with nothing written: 401 SIGNATURE_MISSING /
+SIGNATURE_INVALID / TIMESTAMP_OUT_OF_TOLERANCE, 400 VALIDATION_FAILED, and the
+codes of ``staycertified.billing``. "Now" is the request time (R40).
+
+The resolver decodes the body (base64 or not) and reads the request time; the
+route checks the signature over the raw body *before* parsing it, so the body
+is not a validated parameter (its schema is added to the OpenAPI document by
+`document_request_body`). The secret comes from Powertools Parameters
+(`signature.webhook_secret`).
+
+No `from __future__ import annotations` here: Powertools reads the route's
+annotations at registration.
+"""
+
+import functools
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+
+PATH = "/payments/webhook"
+JSON = "application/json"
+
+
+def _answer(status: int, body: dict[str, Any]) -> "Response[Any]":
+    from aws_lambda_powertools.event_handler import Response
+
+    return Response(status, JSON, json.dumps(body))
+
+
+def _request_time(app: "APIGatewayHttpResolver") -> datetime | None:
+    epoch_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")
+    if not isinstance(epoch_ms, int | float):
+        return None
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+
+
+def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.event_handler.openapi.params import Header
+
+    from staycertified.api.schemas import ErrorBody, PaymentOut
+
+    refused = {
+        400: "Not a payment notification, or no request time (VALIDATION_FAILED).",
+        401: "SIGNATURE_MISSING, SIGNATURE_INVALID or TIMESTAMP_OUT_OF_TOLERANCE.",
+        404: "INVOICE_NOT_FOUND.",
+        409: "INVOICE_ALREADY_PAID, INVOICE_VOID or PAYMENT_ID_REUSED (R7).",
+        422: "WRONG_AMOUNT (R7) or FEE_NOT_REFUNDABLE (R6).",
+    }
+    responses: dict[int, Any] = {
+        200: {
+            "description": "The payment applied (or the earlier answer, R7).",
+            "content": {JSON: {"model": PaymentOut}},
+        }
+    } | {
+        status: {"description": text, "content": {JSON: {"model": ErrorBody}}}
+        for status, text in refused.items()
+    }
+
+    @app.post(
+        PATH,
+        summary="The payment provider's signed payment notification (R6, R7)",
+        description=(
+            "Signed with HMAC-SHA256 over `<timestamp>.<raw body>` with the shared secret; "
+            "the timestamp must be within 300 s of the request time. The same payment id "
+            "again answers the first answer and changes nothing (R7)."
+        ),
+        tags=["payments"],
+        responses=responses,
+    )
+    def payment_webhook(
+        timestamp: Annotated[
+            str | None, Header(alias="X-Payment-Timestamp", description="Unix seconds.")
+        ] = None,
+        signed: Annotated[
+            str | None,
+            Header(
+                alias="X-Payment-Signature", description="v1=<hex HMAC-SHA256>, comma-separated."
+            ),
+        ] = None,
+    ) -> Response[Any]:
+        return _apply(app)
+
+
+def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
+    from staycertified.observability import logger, metrics
+    from staycertified.payments import signature
+
+    now = _request_time(app)
+    if now is None:
+        return _answer(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
+    try:
+        body = (app.current_event.decoded_body or "").encode()
+    except (UnicodeDecodeError, ValueError):
+        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
+    try:
+        _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
+    except signature.SignatureError as error:
+        metrics.add_metric(name="WebhookRejected", unit="Count", value=1)
+        logger.warning("webhook signature refused", extra={"code": error.code})
+        return _answer(401, {"code": error.code, "message": error.message})
+    return _pay(app, body, now)
+
+
+def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response[Any]":
+    from pydantic import ValidationError
+
+    from staycertified import billing
+    from staycertified.domain.dates import local_date
+    from staycertified.observability import logger, metrics
+    from staycertified.policy import load_policy
+
+    try:
+        data = json.loads(body)
+        notification = billing.ProviderPayment.model_validate(data)
+        paid_at = data.get("paidAt")
+        instant = datetime.fromisoformat(paid_at.replace("Z", "+00:00")) if paid_at else now
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+    except (ValueError, ValidationError, AttributeError, TypeError):
+        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
+    received_on = local_date(instant, load_policy().time_zone(instant.date()))
+    try:
+        answer = billing.apply_provider_payment(
+            notification, received_on=received_on, table=app.context["table"]
+        )
+    except billing.BillingError as error:
+        logger.info("payment refused", extra={"code": error.code})
+        metrics.add_metric(name="PaymentRefused", unit="Count", value=1)
+        return _answer(error.status, error.body())
+    metrics.add_metric(name="InvoicesPaid", unit="Count", value=1)
+    logger.info("payment applied", extra={"invoiceId": notification.invoice_id})
+    return _answer(200, answer)
+
+
+def _verify(headers: dict[str, str], body: bytes, now_epoch: float, secret: str | None) -> None:
+    """Verify with the cached secret; on a mismatch, once more with a fresh one (rotation)."""
+    from staycertified.payments import signature
+
+    if secret is not None:
+        signature.verify(secret=secret, headers=headers, body=body, now_epoch=now_epoch)
+        return
+    try:
+        signature.verify(
+            secret=signature.webhook_secret(), headers=headers, body=body, now_epoch=now_epoch
+        )
+    except signature.SignatureError as error:
+        if error.code != signature.SIGNATURE_INVALID:
+            raise
+        signature.verify(
+            secret=signature.webhook_secret(refresh=True),
+            headers=headers,
+            body=body,
+            now_epoch=now_epoch,
+        )
+
+
+@functools.cache
+def webhook_api() -> "APIGatewayHttpResolver":
+    from staycertified.api.resolver import _base_resolver
+
+    app = _base_resolver()
+    register_webhook_routes(app)
+    return app
+
+
+def handle(
+    event: dict[str, Any], context: Any, *, table: Any = None, secret: str | None = None
+) -> dict[str, Any]:
+    """Resolves one webhook call; the table and the secret may be handed in by a test."""
+    if table is None:
+        import os
+
+        from staycertified.renewals import clients
+
+        table = clients.table(os.environ["TABLE_NAME"])
+    app = webhook_api()
+    app.append_context(table=table, secret=secret)
+    return app.resolve(event, context)
+
+
+def document_request_body(document: dict[str, Any]) -> None:
+    """Adds the notification's schema to the webhook's operation in an OpenAPI document
+    (the route reads the raw body itself, so Powertools cannot see it)."""
+    from staycertified import billing
+
+    schema = billing.ProviderPayment.model_json_schema(by_alias=True)
+    schema["properties"]["paidAt"] = {
+        "type": "string",
+        "format": "date-time",
+        "description": "When the member paid; the request time when absent (R40).",
+    }
+    document.setdefault("components", {}).setdefault("schemas", {})["PaymentNotification"] = schema
+    document["paths"][PATH]["post"]["requestBody"] = {
+        "required": True,
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/PaymentNotification"}}},
+    }
