@@ -27,11 +27,17 @@ they raise:
 | INVOICE_VOID           | 409    | the invoice was voided                            |
 | PAYMENT_ID_REUSED      | 409    | a known payment id for another invoice or amount  |
 
-The same payment (same payment id) again answers the first answer and changes
-nothing (R7): the payment is recorded with a conditional Put in the same
+The same provider payment (same payment id) again answers the first answer and
+changes nothing (R7): the payment is recorded with a conditional Put in the same
 transaction as the invoice update and `paid_through` (store.payments).
-Staff payments use the payment id ``STAFF-<invoiceId>``, so a double submit is
-the same payment.
+Staff payments use the payment id ``STAFF-<invoiceId>``; staff recording a
+payment on an invoice that is already paid (a double submit included) get
+``INVOICE_ALREADY_PAID`` (409) and nothing is written (R6).
+
+Provider events other than a succeeded payment (failed, pending, cancelled,
+disputed, unknown types) change nothing and are acknowledged (R6):
+``ignored_event`` gives the 2xx answer for them, before the body is read as a
+payment.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ VALIDATION_FAILED = "VALIDATION_FAILED"
 INVOICE_NOT_FOUND = "INVOICE_NOT_FOUND"
 PAYMENT_ID_REUSED = "PAYMENT_ID_REUSED"
 CERTIFICATION_NOT_FOUND = "CERTIFICATION_NOT_FOUND"
+PAYMENT_SUCCEEDED = "payment.succeeded"
 
 _DOMAIN_STATUS = {
     "WRONG_AMOUNT": 422,
@@ -125,6 +132,17 @@ class ProviderPayment(BaseModel):
     reference: str = Field(default="", max_length=200)
 
 
+def ignored_event(data: Any) -> dict[str, Any] | None:
+    """R6: the 2xx answer for a provider event that is not a succeeded payment (nothing
+    changes), or None when the event is a payment to apply (or a refund, refused)."""
+    if not isinstance(data, dict):
+        return None
+    kind = str(data.get("type", PAYMENT_SUCCEEDED))
+    if kind == PAYMENT_SUCCEEDED or "refund" in kind.lower():
+        return None
+    return {"received": True, "type": kind[:100], "changed": False, "rule": "R6"}
+
+
 def record_staff_payment(invoice_id: str, body: Any, *, today: date, table: Any) -> dict[str, Any]:
     """Staff record a payment received by check, card... (R6). Refunds are refused."""
     if _is_refund(body):
@@ -141,7 +159,7 @@ def record_staff_payment(invoice_id: str, body: Any, *, today: date, table: Any)
         reference=staff.reference,
         received_on=today,
     )
-    return _apply(payment, table=table)
+    return _apply(payment, table=table, replay=False)
 
 
 def apply_provider_payment(
@@ -162,13 +180,17 @@ def apply_provider_payment(
     return _apply(payment, table=table)
 
 
-def _apply(payment: Payment, *, table: Any) -> dict[str, Any]:
+def _apply(payment: Payment, *, table: Any, replay: bool = True) -> dict[str, Any]:
+    """Pays the invoice once. `replay`: the same payment id again answers the first
+    answer (a provider's redelivery, R7); without it (staff) it is refused (R6)."""
     from staycertified.domain import invoicing
     from staycertified.store import invoices as invoice_store
     from staycertified.store import payments as payment_store
 
     known = payment_store.get_payment(table, payment.payment_id)
     if known is not None:
+        if not replay:
+            raise _already_paid(payment.invoice_id)
         return _replay(known, payment)
     invoice = invoice_store.find_invoice(table, payment.invoice_id)
     if invoice is None:
@@ -192,14 +214,16 @@ def _apply(payment: Payment, *, table: Any) -> dict[str, Any]:
             answer=answer,
         )
     except payment_store.PaymentConflict as conflict:
-        if conflict.payment_exists:  # the same payment, recorded concurrently
+        if conflict.payment_exists and replay:  # the same payment, recorded concurrently
             again = payment_store.get_payment(table, payment.payment_id)
             if again is not None:
                 return _replay(again, payment)
-        raise BillingError(
-            409, "INVOICE_ALREADY_PAID", f"{invoice.invoice_id} is already paid.", "R7"
-        ) from None
+        raise _already_paid(invoice.invoice_id) from None
     return answer
+
+
+def _already_paid(invoice_id: str) -> BillingError:
+    return BillingError(409, errors.INVOICE_ALREADY_PAID, f"{invoice_id} is already paid.", "R6")
 
 
 def _replay(known: tuple[Payment, dict[str, Any]], payment: Payment) -> dict[str, Any]:

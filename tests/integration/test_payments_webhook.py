@@ -68,6 +68,30 @@ def test_r6_a_refused_webhook_answers_4xx_with_a_stable_code_and_writes_nothing(
     assert table_items(lapsed) == before
 
 
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "payment.failed",
+        "payment.pending",
+        "payment.canceled",
+        "charge.dispute.created",
+        "something.new",
+    ],
+)
+def test_r6_only_a_succeeded_payment_changes_anything(lapsed: Sandbox, event_type: str) -> None:
+    """R6: every other provider event is acknowledged with a 2xx and changes nothing."""
+
+    def status_answer() -> Any:
+        return lapsed.api("GET", "/members/P800/status", as_member="P800")
+
+    before, standing = table_items(lapsed), status_answer()
+    status, body = webhook(lapsed, payment(type=event_type, paymentId=f"pay_{event_type}"))
+    assert 200 <= status < 300, body
+    assert body["changed"] is False and body["rule"] == "R6" and body["type"] == event_type
+    assert table_items(lapsed) == before
+    assert status_answer() == standing
+
+
 def test_r7_r21_a_good_payment_pays_the_invoice_sets_paid_through_and_cures_the_lapse_once(
     lapsed: Sandbox,
 ) -> None:

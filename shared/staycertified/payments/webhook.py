@@ -7,7 +7,9 @@
     {"type": "payment.succeeded", "paymentId": "pay_123", "invoiceId": "INV-RMA-1-2027",
      "amount": "50.00", "currency": "USD", "paidAt": "2027-04-02T15:04:05Z"}
 
-Answers 200 with the payment (the same answer for the same payment id, R7), or
+Answers 200 with the payment (the same answer for the same payment id, R7);
+200 ``{"received": true, "type", "changed": false, "rule": "R6"}`` for any other
+event type (failed, pending, cancelled, disputed, unknown: nothing changes, R6); or
 4xx ``{"code", "message"}`` with nothing written: 401 SIGNATURE_MISSING /
 SIGNATURE_INVALID / TIMESTAMP_OUT_OF_TOLERANCE, 400 VALIDATION_FAILED, and the
 codes of ``staycertified.billing``. "Now" is the request time (R40).
@@ -62,7 +64,11 @@ def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
     }
     responses: dict[int, Any] = {
         200: {
-            "description": "The payment applied (or the earlier answer, R7).",
+            "description": (
+                "The payment applied (or the earlier answer, R7); any event type other than "
+                "payment.succeeded is acknowledged with {received, type, changed: false} and "
+                "changes nothing (R6)."
+            ),
             "content": {JSON: {"model": PaymentOut}},
         }
     } | {
@@ -125,6 +131,10 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
 
     try:
         data = json.loads(body)
+        ignored = billing.ignored_event(data)  # R6: only a succeeded payment changes anything
+        if ignored is not None:
+            logger.info("provider event acknowledged", extra={"type": ignored["type"]})
+            return _answer(200, ignored)
         notification = billing.ProviderPayment.model_validate(data)
         paid_at = data.get("paidAt")
         instant = datetime.fromisoformat(paid_at.replace("Z", "+00:00")) if paid_at else now

@@ -46,13 +46,17 @@ def test_another_members_invoices_answer_like_unknown(table: Any, invoice: str) 
     )
 
 
-def test_staff_record_a_payment_once(table: Any, invoice: str) -> None:
+def test_r6_staff_payment_on_a_paid_invoice_is_refused_and_writes_nothing(
+    table: Any, invoice: str
+) -> None:
     body = {"amount": "50.00", "method": "CHECK", "reference": "chk 1001"}
     first = call(table, "POST", f"/staff/invoices/{invoice}/payments", body=body, staff=True)
-    again = call(table, "POST", f"/staff/invoices/{invoice}/payments", body=body, staff=True)
     assert first[0] == 201, first
-    assert first == again
     assert first[1]["paidThrough"] == "2027-03-31"
+    before = table.scan()["Items"]
+    again = call(table, "POST", f"/staff/invoices/{invoice}/payments", body=body, staff=True)
+    assert (again[0], again[1]["code"]) == (409, "INVOICE_ALREADY_PAID"), again
+    assert table.scan()["Items"] == before
 
 
 def test_members_cannot_record_payments(table: Any, invoice: str) -> None:
