@@ -234,7 +234,11 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         security=[{"cognitoJwt": []}],
         responses={
             201: {
-                "description": "Recorded (the same answer again for a double submit, R7).",
+                "description": (
+                    "Recorded. An invoice already paid (a double submit included) answers "
+                    "409 INVOICE_ALREADY_PAID and a void one 409 INVOICE_VOID; nothing is "
+                    "written (R6)."
+                ),
                 "content": {JSON: {"model": PaymentOut}},
             }
         }
