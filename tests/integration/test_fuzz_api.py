@@ -241,3 +241,42 @@ def test_verify_never_5xx(sb: Sandbox, certno: str, last_name: str | None) -> No
             "originalCertificationDate",
             "validThrough",
         }
+
+
+eligibility_answers = st.fixed_dictionaries(
+    {},
+    optional={
+        "education": st.fixed_dictionaries(
+            {},
+            optional={
+                "ma_program_graduation_date": date_like | json_values,
+                "program_programmatically_accredited": json_values,
+                "program_clock_hours": numbers,
+            },
+        ),
+        "work": st.dictionaries(
+            st.sampled_from(["ma_months_in_last_84", "clinical_duties", "junk"]), json_values
+        ),
+        "felonyConviction": json_values,
+    },
+)
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(["RMA", "XYZ"]) | path_text,
+    body=eligibility_answers | json_values,
+)
+def test_eligibility_never_5xx_and_never_accepts_an_invalid_body(
+    sb: Sandbox, kind: str, body: Any
+) -> None:
+    """R34: the public assistant, anonymous, whatever it is sent."""
+    path = f"/eligibility/{quote(kind, safe='')}"
+    status, answer = sb.api("POST", path, body)
+    check_answer(status, answer)
+    if not is_valid("EligibilityAnswersIn", body):
+        assert status >= 400, (body, answer)
+    if status == 200:
+        assert set(answer) == {"certificationType", "routes", "felonyReviewRequired", "notes"}
+    status, answer = sb.api("GET", path)
+    check_answer(status, answer)

@@ -280,6 +280,40 @@ def register_verify_routes(app: "APIGatewayHttpResolver") -> None:
         return service.verify(app.context["table"], certificateNumber, lastName, _today(app))
 
 
+def register_eligibility_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+    from staycertified.api import eligibility
+    from staycertified.policy import load_policy
+
+    CertificationType = Annotated[
+        str, Path(pattern=r"^[A-Z][A-Z0-9]{0,15}$", description="The certification type.")
+    ]
+
+    @app.get(
+        "/eligibility/<certificationType>",
+        summary="The Eligibility Assistant's questions for a type (R34, R35); public",
+        tags=["eligibility"],
+        responses={200: {"description": "The questions a form is built from."}}
+        | _error_responses(400, 404),
+    )
+    def eligibility_questions(certificationType: CertificationType) -> eligibility.QuestionList:
+        return eligibility.questions(certificationType, _today(app), load_policy())
+
+    @app.post(
+        "/eligibility/<certificationType>",
+        summary="Which routes an applicant meets, each met or with what is missing (R34)",
+        tags=["eligibility"],
+        responses={200: {"description": "Every route of the policy, met or missing items."}}
+        | _error_responses(400, 404, 422),
+    )
+    def eligibility_assess(
+        certificationType: CertificationType,
+        answers: Annotated[eligibility.EligibilityAnswersIn, Body(embed=False)],
+    ) -> eligibility.EligibilityOut:
+        return eligibility.assess(certificationType, answers, _today(app), load_policy())
+
+
 @functools.cache
 def member_api() -> "APIGatewayHttpResolver":
     app = _base_resolver()
@@ -295,6 +329,13 @@ def verify_api() -> "APIGatewayHttpResolver":
 
 
 @functools.cache
+def eligibility_api() -> "APIGatewayHttpResolver":
+    app = _base_resolver()
+    register_eligibility_routes(app)
+    return app
+
+
+@functools.cache
 def document_api() -> "APIGatewayHttpResolver":
     from staycertified.payments.webhook import register_webhook_routes
 
@@ -302,6 +343,7 @@ def document_api() -> "APIGatewayHttpResolver":
     register_member_routes(app)
     register_verify_routes(app)
     register_webhook_routes(app)
+    register_eligibility_routes(app)
     return app
 
 
@@ -320,7 +362,7 @@ def handle(
     event: dict[str, Any],
     context: Any,
     *,
-    table: "Table",
+    table: "Table | None",
     time_zone: str,
 ) -> dict[str, Any]:
     """Resolves one HTTP API event with its dependencies in the resolver context."""
@@ -329,10 +371,16 @@ def handle(
 
 
 def answer(
-    app: "APIGatewayHttpResolver", event: dict[str, Any], context: Any, *, table: "Table | None"
+    app: "APIGatewayHttpResolver",
+    event: dict[str, Any],
+    context: Any,
+    *,
+    table: "Table | None",
+    uses_table: bool = True,
 ) -> dict[str, Any]:
     """What an HTTP function does: resolve with the deployed table and the body's time
-    zone (unless a test hands its own table), and count the answer by status family."""
+    zone (unless a test hands its own table), and count the answer by status family.
+    A function that reads no table (`uses_table=False`) never builds a client."""
     from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified.api import settings
@@ -342,7 +390,7 @@ def answer(
         app,
         event,
         context,
-        table=table if table is not None else settings.table(),
+        table=table if table is not None or not uses_table else settings.table(),
         time_zone=settings.settings().body_time_zone,
     )
     status = int(response.get("statusCode", 500))

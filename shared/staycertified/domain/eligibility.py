@@ -13,9 +13,19 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from staycertified.domain import errors
 from staycertified.domain.dates import add_months
 from staycertified.domain.decisions import Frozen, Reason
-from staycertified.policy.model import AllOf, AnyOf, Fact, Policy, Predicate
+from staycertified.domain.errors import DomainError, RuleViolations
+from staycertified.policy.model import (
+    AllOf,
+    AnyOf,
+    Eligibility,
+    EligibilityQuestion,
+    Fact,
+    Policy,
+    Predicate,
+)
 
 FactValue = bool | int | str | Decimal | date | None
 
@@ -116,3 +126,64 @@ def evaluate_eligibility(
         routes=tuple(results),
         notes=tuple(notes),
     )
+
+
+ELIGIBILITY_ANSWER_INVALID = "ELIGIBILITY_ANSWER_INVALID"
+
+
+def eligibility_rules(certification_type: str, today: date, policy: Policy) -> Eligibility:
+    """R35: the type's routes in force on `today`; a type without routes is unknown (R1)."""
+    versions = policy.eligibility.get(certification_type)
+    if versions is None:
+        msg = f"no eligibility routes for {certification_type!r}"
+        raise DomainError(errors.UNKNOWN_CERTIFICATION, msg, "R35")
+    return versions.at(today)
+
+
+def _answer_value(question: EligibilityQuestion, value: object) -> FactValue:
+    """One answer, typed as its question says; ValueError when it is not."""
+    if value is None:
+        return None
+    if question.type == "boolean" and isinstance(value, bool):
+        return value
+    if question.type == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if question.type == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    if question.type == "enum" and isinstance(value, str) and value in question.options:
+        return value
+    raise ValueError(f"{question.group}.{question.key} must be a {question.type}")
+
+
+def facts_from_answers(
+    rules: Eligibility, answers: Mapping[str, object], felony_conviction: bool | None
+) -> dict[str, FactValue]:
+    """R34/R35: the answer body `{"<group>": {"<key>": value}}` as facts by name.
+
+    Groups and keys are exactly the questions' (a question not answered is simply
+    missing); an unknown group or key, or a value of the wrong type, is refused with
+    every problem listed (ELIGIBILITY_ANSWER_INVALID).
+    """
+    by_group: dict[str, dict[str, EligibilityQuestion]] = {}
+    for question in rules.questions:
+        by_group.setdefault(question.group, {})[question.key] = question
+    problems: list[str] = []
+    facts: dict[str, FactValue] = {}
+    for group, given in answers.items():
+        asked = by_group.get(group)
+        if asked is None or not isinstance(given, Mapping):
+            problems.append(f"{group} is not a group of questions")
+            continue
+        for key, value in given.items():
+            asked_here = asked.get(key)
+            if asked_here is None:
+                problems.append(f"{group}.{key} is not a question")
+                continue
+            try:
+                facts[key] = _answer_value(asked_here, value)
+            except ValueError:
+                problems.append(f"{group}.{key} must be a {asked_here.type}")
+    if problems:
+        raise RuleViolations([DomainError(ELIGIBILITY_ANSWER_INVALID, p, "R35") for p in problems])
+    facts[rules.felony_fact] = felony_conviction
+    return facts

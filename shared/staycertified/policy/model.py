@@ -175,12 +175,57 @@ class EligibilityNote(Frozen):
     message: str
 
 
+class EligibilityQuestion(Frozen):
+    """One question of the assistant's form (R34, R35): `key` is the fact a predicate
+    names, `group` where the answer body carries it (`{"<group>": {"<key>": value}}`)."""
+
+    group: str = Field(pattern=r"^[a-z][a-zA-Z0-9]*$")
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    type: Literal["boolean", "date", "integer", "enum"]
+    options: tuple[str, ...] = ()
+
+
+def _facts(predicate: Predicate) -> Iterator[str]:
+    if isinstance(predicate, Fact):
+        yield predicate.fact
+    elif isinstance(predicate, AllOf):
+        for part in predicate.all_of:
+            yield from _facts(part)
+    else:
+        for part in predicate.any_of:
+            yield from _facts(part)
+
+
 class Eligibility(Frozen):
-    """R34/R35: routes made of predicates, and notes every answer carries."""
+    """R34/R35: routes made of predicates, the questions that feed them, and notes
+    every answer carries. Every fact a route names has exactly one question."""
 
     routes: tuple[EligibilityRoute, ...]
     notes: tuple[EligibilityNote, ...]
+    questions: tuple[EligibilityQuestion, ...]
     felony_fact: str = "felony"
+
+    @model_validator(mode="after")
+    def _every_fact_asked_once(self) -> Eligibility:
+        keys = [q.key for q in self.questions]
+        if len(keys) != len(set(keys)):
+            raise ValueError("eligibility.questions: a key is asked twice")
+        unasked = {f for r in self.routes for f in _facts(r.requires)} - set(keys)
+        if unasked:
+            raise ValueError(f"eligibility: no question for the facts {sorted(unasked)}")
+        for question in self.questions:
+            if (question.type == "enum") != bool(question.options):
+                raise ValueError(f"eligibility.questions.{question.key}: options iff enum")
+        return self
+
+    def route_facts(self, route: EligibilityRoute) -> set[str]:
+        return set(_facts(route.requires))
+
+    def offered_questions(self) -> tuple[EligibilityQuestion, ...]:
+        """The questions of the routes offered (a disabled route asks nothing, R34 D)."""
+        asked = {f for r in self.routes if r.enabled for f in _facts(r.requires)}
+        return tuple(q for q in self.questions if q.key in asked)
 
 
 class Dates(Frozen):

@@ -40,6 +40,7 @@ def test_document_lists_every_route_of_the_template() -> None:
     routes = template_routes() - {("GET", "/openapi.json")}  # the document itself
     assert ("POST", "/payments/webhook") in routes
     assert documented == routes
+    assert ("POST", "/eligibility/{certificationType}") in routes
 
 
 def test_document_is_served_without_a_token(table: Any) -> None:

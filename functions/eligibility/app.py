@@ -1,0 +1,24 @@
+"""EligibilityFunction: the public Eligibility Assistant (R34, R35), throttled in the template.
+
+Reads only the policy file (no table, no AWS permission): the questions of a type,
+and which routes an applicant's answers meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staycertified.observability import logger, metrics, traced
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from staycertified.api import resolver
+
+    return resolver.answer(resolver.eligibility_api(), event, context, table=None, uses_table=False)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event, context)
