@@ -1,7 +1,8 @@
 """RenewalSendFunction: invoices and sends one batch of renewal notices (R3-R5).
 
 Input: one batch of the plan's S3 array (``staycertified.renewals.model.Batch``);
-output: the batch's counts and the key of its manifest part. A transient fault
+output: ``BatchOutcome``, the batch's counts and the key of its part (the part in
+S3 holds the tallies and the letters: the state stays bounded, STYLE 14). A transient fault
 that outlives the clients' retries fails the batch with ``TransientError``,
 which the state machine retries; the notice ledger makes the retry safe.
 """
@@ -15,7 +16,7 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
-    from staycertified.renewals.model import Batch
+    from staycertified.renewals.model import Batch, BatchOutcome
     from staycertified.renewals.send import send_batch
 
     batch = Batch.model_validate(event)
@@ -24,9 +25,9 @@ def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
         "renewal batch sent",
         extra={"runId": batch.run_id, "batchNo": batch.batch_no, "failures": result.failures},
     )
-    sent = sum(t.count for t in result.tallies if t.outcome == "SENT")
-    metrics.add_metric(name="RenewalNoticesSent", unit="Count", value=sent)
-    return result.model_dump(mode="json", by_alias=True)
+    outcome = BatchOutcome.of(result)
+    metrics.add_metric(name="RenewalNoticesSent", unit="Count", value=outcome.sent)
+    return outcome.model_dump(mode="json", by_alias=True)
 
 
 def default_ports() -> Any:

@@ -78,6 +78,57 @@ def test_every_task_says_what_its_output_is(logical_id: str, props: dict[str, An
     assert unshaped == []
 
 
+# Lambda's own service errors, its timeout, the task's timeout, and our TransientError.
+TRANSIENT = {
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "Sandbox.Timedout",
+    "States.Timeout",
+    "TransientError",
+}
+
+
+def function_timeout(arn_placeholder: str, props: dict[str, Any]) -> int:
+    """The Timeout of the function a `${XFunctionArn}` placeholder names."""
+    name = arn_placeholder.strip("${}")
+    logical_id = props["DefinitionSubstitutions"][name]["Fn::GetAtt"]
+    logical_id = logical_id[0] if isinstance(logical_id, list) else logical_id.split(".")[0]
+    function = SAM["Resources"][logical_id]["Properties"]
+    return int(function.get("Timeout", SAM["Globals"]["Function"].get("Timeout", 3)))
+
+
+@pytest.mark.parametrize(("logical_id", "props"), state_machines(), ids=lambda v: str(v)[:40])
+def test_every_lambda_task_retries_transient_errors_and_times_out_after_its_function(
+    logical_id: str, props: dict[str, Any]
+) -> None:
+    """STYLE 6: every Lambda task retries Lambda's service errors, timeouts and
+    TransientError, and its TimeoutSeconds exceeds the function's own timeout."""
+    definition = json.loads(definition_text(props))
+    tasks = [
+        (name, state)
+        for name, state in all_states(definition)
+        if state["Type"] == "Task"
+        and state["Resource"].startswith("arn:aws:states:::lambda:invoke")
+    ]
+    assert tasks
+    for name, state in tasks:
+        retried = {error for rule in state.get("Retry", []) for error in rule["ErrorEquals"]}
+        assert TRANSIENT <= retried, f"{logical_id}.{name} does not retry {TRANSIENT - retried}"
+        assert "States.ALL" not in retried, f"{logical_id}.{name} retries domain errors"
+        function = state["Parameters"]["FunctionName"]
+        assert state.get("TimeoutSeconds", 0) > function_timeout(function, props), name
+
+
+def test_a_failed_renewal_batch_fails_the_execution() -> None:
+    """STYLE 14: the Map writes its results to S3, and a failed batch ends in a Fail state."""
+    [(_, props)] = [p for p in state_machines() if p[0] == "RenewalNoticesStateMachine"]
+    states = dict(all_states(json.loads(definition_text(props))))
+    assert "ResultWriter" in states["SendBatches"]
+    assert states["BatchesFailed"]["Type"] == "Fail"
+
+
 def dependencies(value: Any) -> Iterator[str]:
     """Logical ids a resource refers to (Ref, GetAtt, ${X} in Sub)."""
     if isinstance(value, dict):

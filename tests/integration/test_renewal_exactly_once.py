@@ -124,7 +124,11 @@ def test_r5_given_a_batch_retried_then_it_reports_the_same_and_sends_nothing(
     first = invoke(sb, "RenewalSendFunction", batch)
     second = invoke(sb, "RenewalSendFunction", batch)
     assert first == second
-    assert {t["outcome"] for t in first["tallies"]} == {"SENT"}
+    assert set(first) == {"runId", "batchNo", "certifications", "sent", "failures", "partKey"}
+    part = sb.client("s3").get_object(Bucket=sb.env("MAIL_BUCKET"), Key=first["partKey"])
+    tallies = json.loads(part["Body"].read())["result"]["tallies"]
+    assert {t["outcome"] for t in tallies} == {"SENT"}
+    assert first["sent"] == sum(t["count"] for t in tallies) and first["failures"] == 0
     assert_each_notice_once(sb)
 
 

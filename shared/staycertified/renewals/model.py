@@ -1,8 +1,10 @@
 """What flows between the steps of the renewal run (the state machine's payloads).
 
-Plan -> S3 JSON array of `Batch` -> Distributed Map -> `BatchResult` per batch
--> Summarize. Payloads stay small: a batch result carries counts and the key
-of its manifest part, never the letters or addresses themselves.
+Plan -> S3 JSON array of `Batch` -> Distributed Map -> per batch, a `BatchPart`
+in S3 (its `BatchResult` tallies and its letters) and a `BatchOutcome` in the
+state -> Summarize, which reads the parts. Payloads are bounded by design
+(STYLE 14): a batch returns a fixed handful of counts and the key of its part,
+never tallies, letters or addresses, and the Map writes its results to S3.
 """
 
 from __future__ import annotations
@@ -66,12 +68,35 @@ class BatchResult(Wire):
     part_key: str = Field(alias="partKey")
 
 
+class BatchOutcome(Wire):
+    """What a Map iteration returns: counts and the key of its part, a fixed size."""
+
+    run_id: str = Field(alias="runId")
+    batch_no: int = Field(alias="batchNo")
+    certifications: int
+    sent: int
+    failures: int
+    part_key: str = Field(alias="partKey")
+
+    @classmethod
+    def of(cls, result: BatchResult) -> BatchOutcome:
+        return cls(
+            run_id=result.run_id,
+            batch_no=result.batch_no,
+            certifications=result.certifications,
+            sent=sum(t.count for t in result.tallies if t.outcome == "SENT"),
+            failures=sum(result.failures.values()),
+            part_key=result.part_key,
+        )
+
+
 class BatchPart(Wire):
-    """The manifest part of one batch, written to the mail bucket."""
+    """One batch's part, written to the mail bucket: its tallies and its letters."""
 
     run_id: str = Field(alias="runId")
     batch_no: int = Field(alias="batchNo")
     letters: tuple[ManifestRow, ...]
+    result: BatchResult | None = None
 
 
 def part_key(run_id: str, batch_no: int) -> str:

@@ -494,15 +494,9 @@ def _is_transient(error: Exception) -> bool:
 
 
 def _finish(batch: Batch, ports: Ports, run: _Run) -> BatchResult:
+    """Writes the batch's part (tallies and letters) and returns its result."""
     key = part_key(batch.run_id, batch.batch_no)
-    part = BatchPart(run_id=batch.run_id, batch_no=batch.batch_no, letters=tuple(run.letters))
-    ports.s3.put_object(
-        Bucket=ports.mail_bucket,
-        Key=key,
-        Body=part.model_dump_json(by_alias=True).encode(),
-        ContentType="application/json",
-    )
-    return BatchResult(
+    result = BatchResult(
         run_id=batch.run_id,
         batch_no=batch.batch_no,
         certifications=len(batch.items),
@@ -514,3 +508,13 @@ def _finish(batch: Batch, ports: Ports, run: _Run) -> BatchResult:
         failures=dict(sorted(run.failures.items())),
         part_key=key,
     )
+    part = BatchPart(
+        run_id=batch.run_id, batch_no=batch.batch_no, letters=tuple(run.letters), result=result
+    )
+    ports.s3.put_object(
+        Bucket=ports.mail_bucket,
+        Key=key,
+        Body=part.model_dump_json(by_alias=True).encode(),
+        ContentType="application/json",
+    )
+    return result

@@ -2,6 +2,10 @@
 
 - ``runs/<runId>/report.json``: counts per step, channel, certification type
   and outcome, failures per code, invoices created, batches failed;
+- the totals come from the batches' parts in S3 (``runs/<runId>/parts/``, one
+  per planned batch), never from the state: a planned batch without a part
+  failed after its retries, is listed under ``batches.failed``, and the state
+  machine then fails the execution (``RenewalBatchesFailed``);
 - ``runs/<runId>/manifest.csv``: one row per letter of the run for the
   print-and-mail house (letter key, recipient address lines, kind, invoice id,
   page count), gathered from the batches' manifest parts;
@@ -18,9 +22,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from pydantic import ValidationError
-
-from staycertified.renewals.model import BatchPart, BatchResult
+from staycertified.renewals.model import BatchPart, part_key
 
 MANIFEST_COLUMNS = (
     "letter_key",
@@ -40,15 +42,8 @@ def summarize(
 ) -> dict[str, Any]:
     run_id = str(event["runId"])
     plan = event.get("plan") or {}
-    results: list[BatchResult] = []
-    failed_batches: list[dict[str, Any]] = []
-    for raw in event.get("batches") or []:
-        try:
-            results.append(BatchResult.model_validate(raw))
-        except ValidationError:
-            failed_batches.append(
-                {"batchNo": raw.get("batchNo"), "error": str(raw.get("error", "unknown"))}
-            )
+    parts, failed_batches = read_parts(s3, mail_bucket, run_id, int(plan.get("batches") or 0))
+    results = [part.result for part in parts if part.result is not None]
 
     by_step: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
@@ -68,10 +63,7 @@ def summarize(
                 by_channel[tally.channel] += tally.count
                 by_type[tally.certification_type] += tally.count
 
-    letters: list[Any] = []
-    for result in sorted(results, key=lambda r: r.batch_no):
-        body = s3.get_object(Bucket=mail_bucket, Key=result.part_key)["Body"].read()
-        letters.extend(BatchPart.model_validate_json(body).letters)
+    letters = [letter for part in parts for letter in part.letters]
     manifest_key = f"runs/{run_id}/manifest.csv"
     s3.put_object(
         Bucket=mail_bucket,
@@ -119,6 +111,26 @@ def summarize(
         "failures": report["failures"],
         "failedBatches": len(failed_batches),
     }
+
+
+def read_parts(
+    s3: Any, mail_bucket: str, run_id: str, batches: int
+) -> tuple[list[BatchPart], list[dict[str, Any]]]:
+    """The part of every planned batch (1..batches), and the batches without one."""
+    parts: list[BatchPart] = []
+    failed: list[dict[str, Any]] = []
+    for batch_no in range(1, batches + 1):
+        try:
+            body = s3.get_object(Bucket=mail_bucket, Key=part_key(run_id, batch_no))["Body"]
+        except s3.exceptions.NoSuchKey:
+            failed.append({"batchNo": batch_no, "error": "NO_PART_WRITTEN"})
+            continue
+        part = BatchPart.model_validate_json(body.read())
+        if part.result is None:
+            failed.append({"batchNo": batch_no, "error": "NO_RESULT_IN_PART"})
+            continue
+        parts.append(part)
+    return parts, failed
 
 
 def _manifest_csv(letters: list[Any]) -> str:

