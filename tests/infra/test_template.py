@@ -115,7 +115,7 @@ def test_every_lambda_task_retries_transient_errors_and_times_out_after_its_func
     assert tasks
     for name, state in tasks:
         retried = {error for rule in state.get("Retry", []) for error in rule["ErrorEquals"]}
-        assert TRANSIENT <= retried, f"{logical_id}.{name} does not retry {TRANSIENT - retried}"
+        assert retried >= TRANSIENT, f"{logical_id}.{name} does not retry {TRANSIENT - retried}"
         assert "States.ALL" not in retried, f"{logical_id}.{name} retries domain errors"
         function = state["Parameters"]["FunctionName"]
         assert state.get("TimeoutSeconds", 0) > function_timeout(function, props), name
