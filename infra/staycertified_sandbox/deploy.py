@@ -237,6 +237,19 @@ def apply_bucket_notifications(translated: Translated, stack: Stack) -> None:
         )
 
 
+def apply_bucket_versioning(translated: Translated, stack: Stack) -> None:
+    """Each bucket's VersioningConfiguration, through the S3 API (moto's CloudFormation
+    skips it; the documents bucket relies on versions to keep one object per grant)."""
+    s3 = boto3.client("s3", region_name=stack.region)
+    for logical_id, properties in translated.cfn_resources("AWS::S3::Bucket"):
+        status = (properties.get("VersioningConfiguration") or {}).get("Status")
+        if status:
+            s3.put_bucket_versioning(
+                Bucket=stack.physical_ids[logical_id],
+                VersioningConfiguration={"Status": status},
+            )
+
+
 def _notification_api_form(config: dict[str, Any]) -> dict[str, Any]:
     """CloudFormation's shape (LambdaConfigurations/Event/S3Key.Rules) to the API's."""
     shapes = {

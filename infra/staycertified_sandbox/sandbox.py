@@ -42,6 +42,7 @@ from .deploy import (
     Deployment,
     QuietMoto,
     apply_bucket_notifications,
+    apply_bucket_versioning,
     create_secrets,
     create_stack,
     function_specs,
@@ -119,6 +120,7 @@ class Sandbox:
         self.deploy_seconds = 0.0
         self._clients: dict[str, Any] = {}
         self._table: Any = None
+        self._restore: list[Any] = []
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Sandbox:
@@ -147,6 +149,8 @@ class Sandbox:
             self.write_outbox(self.outbox_dir)
         runtime.unregister()
         self._clients, self._table = {}, None
+        while self._restore:
+            self._restore.pop()()
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -177,6 +181,22 @@ class Sandbox:
         self._mock.start()
         runtime.install()
         moto_fixes.install()
+        self._patch_s3_event_time()
+
+    def _patch_s3_event_time(self) -> None:
+        """S3 notifications carry the simulated now as their `eventTime` (AWS: the real
+        time of the event), so the bucket's side judges an upload by the sandbox's clock."""
+        from moto.s3 import notifications
+
+        original = notifications.iso_8601_datetime_with_milliseconds
+
+        def simulated(*_: Any) -> str:
+            return self.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+        notifications.iso_8601_datetime_with_milliseconds = simulated  # type: ignore[assignment]
+        self._restore.append(
+            lambda: setattr(notifications, "iso_8601_datetime_with_milliseconds", original)
+        )
 
     def _deploy(self) -> None:
         began = time.perf_counter()
@@ -192,6 +212,7 @@ class Sandbox:
         sync_function_environments(functions, self.region)
         register_state_machines(stack)
         apply_bucket_notifications(translated, stack)
+        apply_bucket_versioning(translated, stack)
         verify_sender_identities(translated, stack)
         outputs = stack_outputs(translated, stack, self.stack_name)
         self.deployment = Deployment(translated, stack, outputs, functions, secrets)
@@ -421,6 +442,29 @@ class Sandbox:
         self.client("s3").put_object(
             Bucket=self.env("DOCUMENTS_BUCKET"), Key=key, Body=data, ContentType=content_type
         )
+
+    def upload(
+        self, grant: Mapping[str, Any], data: bytes, file_name: str = "upload"
+    ) -> tuple[int, str]:
+        """Posts a file to an upload grant's url and fields as a browser form would
+        (multipart POST, the file last), through the embedded S3; the bucket's
+        notification runs its handler before this returns. `grant` is the 201 body of
+        `POST /members/{id}/uploads` (or its `upload`). Returns (status, body text).
+
+        moto accepts what AWS's POST policy would refuse (size range, type, expiry):
+        the bucket-side check (DocumentUploadedFunction) rejects and removes those."""
+        import requests
+
+        upload = grant.get("upload", grant)
+        fields = {str(k): str(v) for k, v in upload["fields"].items()}
+        content_type = fields.get("Content-Type", "application/octet-stream")
+        answer = requests.post(
+            str(upload["url"]),
+            data=fields,
+            files={"file": (file_name, data, content_type)},
+            timeout=60,
+        )
+        return answer.status_code, answer.text
 
     def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> dict[str, Any]:
         """An EventBridge event on the default bus, its time the simulated now."""

@@ -148,13 +148,29 @@ def test_provider_ce_event_is_recorded_once_r13(sb: Sandbox) -> None:
     )
 
 
-def test_upload_outside_an_audit_or_application_is_rejected_r15(sb: Sandbox) -> None:
+def test_upload_outside_an_audit_or_application_is_refused_and_removed_r15(sb: Sandbox) -> None:
+    status, body = sb.api(
+        "POST",
+        "/members/ALICE/uploads",
+        {
+            "purpose": "AUDIT",
+            "caseId": "CASE-NONE",
+            "kind": "PROOF",
+            "fileName": "proof.pdf",
+            "contentType": "application/pdf",
+            "size": 8,
+        },
+        as_member="ALICE",
+    )
+    assert (status, body["code"]) == (422, "DOCUMENT_UPLOAD_NOT_ALLOWED")
     sb.put_document("uploads/ALICE/CASE-NONE/proof.pdf", b"%PDF-1.4")
     items = sb.table.query(
         KeyConditionExpression="PK = :pk AND begins_with(SK, :doc)",
-        ExpressionAttributeValues={":pk": "MEMBER#ALICE", ":doc": "DOC#CASE-NONE#"},
+        ExpressionAttributeValues={":pk": "MEMBER#ALICE", ":doc": "DOC#"},
     )["Items"]
-    assert [(i["status"], i["code"]) for i in items] == [
-        ("REJECTED", "DOCUMENT_UPLOAD_NOT_ALLOWED")
-    ]
+    assert items == []
+    listing = sb.client("s3").list_object_versions(
+        Bucket=sb.outputs["DocumentsBucketName"], Prefix="uploads/ALICE/"
+    )
+    assert listing.get("Versions", []) == []
     assert sb.failures == []

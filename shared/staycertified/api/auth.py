@@ -19,6 +19,7 @@ class Caller(BaseModel):
 
     member_id: str | None = None
     is_staff: bool = False
+    username: str | None = None  # who decided, recorded with staff decisions (R27)
 
     @property
     def authenticated(self) -> bool:
@@ -46,6 +47,9 @@ def caller_from_event(event: dict[str, Any]) -> Caller:
         return Caller()
     member_id = claims.get("custom:member_id")
     member_id = member_id.strip() if isinstance(member_id, str) and member_id.strip() else None
+    username = claims.get("cognito:username") or claims.get("sub")
     return Caller(
-        member_id=member_id, is_staff=STAFF_GROUP in _groups(claims.get("cognito:groups"))
+        member_id=member_id,
+        is_staff=STAFF_GROUP in _groups(claims.get("cognito:groups")),
+        username=str(username) if username else None,
     )

@@ -10,10 +10,7 @@ from staycertified.domain.dates import local_date
 
 def request_day(event: dict[str, Any], time_zone: str) -> date:
     """The body's calendar date (R39) of the request's `requestContext.timeEpoch` (ms)."""
-    epoch_ms = (event.get("requestContext") or {}).get("timeEpoch")
-    if not isinstance(epoch_ms, int | float):
-        raise ValueError("requestContext.timeEpoch is missing")
-    return local_date(datetime.fromtimestamp(epoch_ms / 1000, tz=UTC), time_zone)
+    return local_date(request_instant(event), time_zone)
 
 
 def scheduled_day(scheduled_time: str, time_zone: str) -> date:
@@ -22,3 +19,11 @@ def scheduled_day(scheduled_time: str, time_zone: str) -> date:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return local_date(instant, time_zone)
+
+
+def request_instant(event: dict[str, Any]) -> datetime:
+    """The request's `requestContext.timeEpoch` as an aware UTC instant (R40)."""
+    epoch_ms = (event.get("requestContext") or {}).get("timeEpoch")
+    if not isinstance(epoch_ms, int | float):
+        raise ValueError("requestContext.timeEpoch is missing")
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)

@@ -111,6 +111,13 @@ def _today(app: "APIGatewayHttpResolver") -> date:
         ) from None
 
 
+def _require_staff(caller: Caller) -> None:
+    if not caller.authenticated:
+        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
+    if not caller.is_staff:
+        raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
+
+
 def _require_member_access(caller: Caller, member_id: str) -> None:
     if not caller.authenticated:
         raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
@@ -249,11 +256,12 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         payment: Annotated[StaffPaymentIn, Body(embed=False)],
     ) -> Response[PaymentOut]:
         table, caller, today = _context(app)
-        if not caller.authenticated:
-            raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
-        if not caller.is_staff:
-            raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
+        _require_staff(caller)
         return Response(201, JSON, service.record_staff_payment(table, invoiceId, payment, today))
+
+    from staycertified.api.review_routes import register_review_routes
+
+    register_review_routes(app)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[Any]:

@@ -115,7 +115,7 @@ class AuditOut(Camel):
     audit_year: int
     cycle_start: date
     cycle_end: date
-    status: Literal["OPEN", "PASSED", "FAILED"]
+    status: Literal["OPEN", "SUBMITTED", "PASSED", "FAILED"]
     respond_by: date
 
 

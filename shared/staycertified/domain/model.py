@@ -245,11 +245,22 @@ def invoice_id_for(certificate_number: str, membership_year: int) -> str:
 
 
 class AuditStatus(StrEnum):
-    """R27."""
+    """R27: OPEN (waiting for the member), SUBMITTED (waiting for staff), PASSED, FAILED."""
 
     OPEN = "OPEN"
+    SUBMITTED = "SUBMITTED"
     PASSED = "PASSED"
     FAILED = "FAILED"
+
+
+class ItemDecision(Frozen):
+    """R27: staff's decision on one item of an audit case, who and when."""
+
+    decision: str = Field(description="VERIFIED or REJECTED")
+    points: Decimal = Decimal(0)
+    reason: str = ""
+    decided_by: str
+    decided_at: str
 
 
 class AuditCase(Frozen):
@@ -265,10 +276,27 @@ class AuditCase(Frozen):
     reminder_on: date
     status: AuditStatus = AuditStatus.OPEN
     decided_on: date | None = None
+    member_id: str | None = None
+    submitted_on: date | None = None
+    submissions: int = 0
+    extended_to: date | None = None
+    extension_reason: str | None = None
+    extended_by: str | None = None
+    extended_at: str | None = None
+    decisions: dict[str, ItemDecision] = Field(default_factory=dict)
+    outcome_reason: str | None = None
+    decided_by: str | None = None
+    revision: int = 0
 
     @property
     def is_open(self) -> bool:
-        return self.status == AuditStatus.OPEN
+        """Not decided yet: waiting for the member or for staff."""
+        return self.status in (AuditStatus.OPEN, AuditStatus.SUBMITTED)
+
+    @property
+    def deadline(self) -> date:
+        """R27: the response deadline, or the extended one."""
+        return self.extended_to or self.respond_by
 
 
 class ApplicationActivity(Frozen):

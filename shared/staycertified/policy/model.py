@@ -131,6 +131,16 @@ class Audit(Frozen):
     notice_by: Versioned[MonthDay]
     response_days: Versioned[int]
     reminder_days_before: Versioned[int]
+    extension_max_days: Versioned[int]
+
+
+class Documents(Frozen):
+    """R15: what an upload grant allows (size, types judged by content) and for how long."""
+
+    max_bytes: Versioned[int]
+    accepted_types: Versioned[tuple[str, ...]]
+    grant_minutes: Versioned[int]
+    download_minutes: Versioned[int]
 
 
 class Recertification(Frozen):
@@ -241,6 +251,7 @@ class Policy(Frozen):
     renewal: Renewal
     ccp: Ccp
     audit: Audit
+    documents: Documents
     recertification: Recertification
     eligibility: dict[str, Versioned[Eligibility]]
 

@@ -1,20 +1,19 @@
-"""Where a member may upload documents (R15), and the uploads recorded.
+"""Audit cases (R25-R27) and recertification applications (R28-R29) as stored.
 
-Audit cases are opened by the audit draw (`audits.draw`, R25, R26); review (R27) and
-recertification applications (R28-R29) get their full
-workflows later; this module only answers "is this one open for this member"
-and records each uploaded object once.
+Audit cases are opened by the audit draw (`audits.draw`, R25, R26) and changed by
+their review (`audits.case`, R27) with a revision condition.
 
 | what                                  | key                                                          |
 |---------------------------------------|--------------------------------------------------------------|
 | an audit case (`AuditCase`)           | PK = MEMBER#<memberId>, SK = AUDIT#<caseId>  (its `status`)  |
 | a recertification application         | PK = MEMBER#<memberId>, SK = RECERTAPP#<applicationId>, `status` OPEN or closed |
-| an uploaded document, once per object | PK = MEMBER#<memberId>, SK = DOC#<caseOrApplicationId>#<sha256(key@version)> (condition) |
+| audit cases by status, oldest first   | GSI1: GSI1PK = AUDITSTATUS#<status>, GSI1SK = <openedOn>#<caseId> |
+
+Uploaded documents are in `store.documents`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from staycertified.domain.model import AuditCase, RecertificationApplication
@@ -26,7 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 AUDIT_CASE = "AuditCase"
 RECERT_APPLICATION = "RecertificationApplication"
-DOCUMENT = "Document"
 OPEN = "OPEN"
 
 
@@ -38,13 +36,73 @@ def application_sk(application_id: str) -> str:
     return f"RECERTAPP#{application_id}"
 
 
-def document_sk(container_id: str, object_key: str, version: str = "") -> str:
-    digest = hashlib.sha256(f"{object_key}@{version}".encode()).hexdigest()[:32]
-    return f"DOC#{container_id}#{digest}"
+def audit_status_gsi1pk(status: str) -> str:
+    return f"AUDITSTATUS#{status}"
 
 
 def audit_case_item(member_id: str, case: AuditCase) -> dict[str, Any]:
-    return to_item(case, AUDIT_CASE, PK=keys.member_pk(member_id), SK=audit_case_sk(case.case_id))
+    """The case, also on GSI1 by status (staff queue oldest first, the daily sweep)."""
+    return to_item(
+        case.model_copy(update={"member_id": member_id}),
+        AUDIT_CASE,
+        PK=keys.member_pk(member_id),
+        SK=audit_case_sk(case.case_id),
+        GSI1PK=audit_status_gsi1pk(case.status.value),
+        GSI1SK=f"{case.opened_on.isoformat()}#{case.case_id}",
+    )
+
+
+def get_audit_case(table: Table, member_id: str, case_id: str) -> AuditCase | None:
+    item = table.get_item(
+        Key={"PK": keys.member_pk(member_id), "SK": audit_case_sk(case_id)}, ConsistentRead=True
+    ).get("Item")
+    return from_item(AuditCase, item) if item and item.get("entity") == AUDIT_CASE else None
+
+
+def save_audit_case(table: Table, member_id: str, case: AuditCase) -> bool:
+    """Writes a changed case if nobody changed it since it was read (its revision);
+    False if someone did (read again and decide again)."""
+    changed = case.model_copy(update={"revision": case.revision + 1})
+    try:
+        table.put_item(
+            Item=audit_case_item(member_id, changed),
+            ConditionExpression="attribute_exists(PK) AND (attribute_not_exists(revision) "
+            "OR revision = :revision)",
+            ExpressionAttributeValues={":revision": case.revision},
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True
+
+
+def cases_by_status(
+    table: Table, status: str, *, limit: int | None = None, after: str | None = None
+) -> tuple[list[AuditCase], str | None]:
+    """Cases in one status, oldest first (GSI1), a page at a time; (cases, next cursor)."""
+    from boto3.dynamodb.conditions import Key
+
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": Key("GSI1PK").eq(audit_status_gsi1pk(status)),
+    }
+    if after:
+        kwargs["KeyConditionExpression"] &= Key("GSI1SK").gt(after)
+    found: list[AuditCase] = []
+    last: str | None = None
+    while True:
+        if limit is not None:
+            kwargs["Limit"] = limit - len(found)
+        page = table.query(**kwargs)
+        for item in page.get("Items", []):
+            found.append(from_item(AuditCase, item))
+            last = str(item["GSI1SK"])
+        start = page.get("LastEvaluatedKey")
+        if not start or (limit is not None and len(found) >= limit):
+            more = bool(start)
+            return found, (last if more else None)
+        kwargs["ExclusiveStartKey"] = start
 
 
 def application_item(
@@ -58,47 +116,6 @@ def application_item(
     )
     item["status"] = status
     return item
-
-
-def upload_targets(
-    table: Table, member_id: str, container_id: str
-) -> tuple[AuditCase | None, RecertificationApplication | None]:
-    """The audit case and the open recertification application with this id, if any."""
-    pk = keys.member_pk(member_id)
-    case_item = table.get_item(
-        Key={"PK": pk, "SK": audit_case_sk(container_id)}, ConsistentRead=True
-    ).get("Item")
-    app_item = table.get_item(
-        Key={"PK": pk, "SK": application_sk(container_id)}, ConsistentRead=True
-    ).get("Item")
-    case = from_item(AuditCase, case_item) if case_item else None
-    application = None
-    if app_item and app_item.get("status", OPEN) == OPEN:
-        application = from_item(
-            RecertificationApplication, {k: v for k, v in app_item.items() if k != "status"}
-        )
-    return case, application
-
-
-def record_document(
-    table: Table, member_id: str, container_id: str, record: dict[str, Any]
-) -> bool:
-    """Records one uploaded object once (S3 may deliver the event twice); False if known."""
-    item = {
-        **record,
-        "PK": keys.member_pk(member_id),
-        "SK": document_sk(
-            container_id, str(record["object_key"]), str(record.get("version_id", ""))
-        ),
-        "entity": DOCUMENT,
-    }
-    try:
-        table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-    except Exception as error:
-        if is_conditional_check_failure(error):
-            return False
-        raise
-    return True
 
 
 def open_audit_case(table: Table, member_id: str, case: AuditCase) -> tuple[AuditCase, bool]:

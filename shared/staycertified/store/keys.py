@@ -24,7 +24,9 @@ reads it all in one Query.
 | member by certificate number, anonymous (R38)    | GSI2 as above (the certification item carries last name for the check) |
 | audit case of a member (R26, R37)                | SK = AUDIT#<caseId> (store.audit_cases)              |
 | recertification application (R28, R29)          | SK = RECERTAPP#<applicationId> (store.audit_cases)   |
-| uploaded document, once per object (R15)         | SK = DOC#<caseOrApplicationId>#<sha256> (condition)  |
+| audit cases by status, oldest first (R27)        | GSI1: GSI1PK = AUDITSTATUS#<status>, GSI1SK = <openedOn>#<caseId> (store.audit_cases) |
+| uploaded document, one per grant (R15)           | SK = DOC#<ownerId>#<documentId> (condition; store.documents) |
+| document by id (staff review, R27)               | GSI2: GSI2PK = DOCUMENT#<documentId>, GSI2SK = DOCUMENT (store.documents) |
 | the year's audit draw, once (R25)                | PK = AUDIT#<year>, SK = DRAW (condition; store.audit_draws) |
 | activity write, once per Idempotency-Key         | PK = MEMBER#<memberId>, SK = IDEMPOTENCY#<sha256> (store.activities) |
 | the daily sweep's watermark                      | PK = LIFECYCLE, SK = LAST_SWEEP (store.cycles)       |
