@@ -149,20 +149,26 @@ def baseline(sb: Any, certs: list[Any]) -> float:
     """The unavoidable calls per certification, one by one, with plain boto3."""
     import boto3
 
+    from staycertified import config
     from staycertified.domain.invoicing import make_invoice
+    from staycertified.notify.catalogue import notice_kind
     from staycertified.notify.email import send_email
-    from staycertified.notify.letters import LetterContent, render_letter
+    from staycertified.notify.letters import render_letter
     from staycertified.notify.mailroom import post_letter
-    from staycertified.notify.templates import render
+    from staycertified.notify.render import render_email, render_letter_body
     from staycertified.policy import load_policy
     from staycertified.store import keys
     from staycertified.store.invoices import invoice_item
 
     policy = load_policy()
+    kind = notice_kind("RENEWAL_NOTICE")
     ddb = boto3.resource("dynamodb", region_name=sb.region).Table(sb.env("TABLE_NAME"))
     sender = sb.env("SENDER_EMAIL")
     os.environ["MAIL_BUCKET"] = sb.env("MAIL_BUCKET")
+    for name in config.PROFILE_VARIABLES:
+        os.environ[name] = sb.env(name)
     as_of = date(2026, 1, 1)
+    org = config.organisation()
     started = time.perf_counter()
     _counting["all"] = True
     try:
@@ -186,7 +192,8 @@ def baseline(sb: Any, certs: list[Any]) -> float:
                 "due_date": str(invoice.due_date),
                 "pay_url": "https://pay.example/" + invoice.invoice_id,
             }
-            email = render("renewal_notice", values)
+            context = {**values, "org": org}
+            email = render_email(kind, context)
             send_email(
                 to=str(member.email),
                 subject=email.subject,
@@ -196,21 +203,14 @@ def baseline(sb: Any, certs: list[Any]) -> float:
                 sender=sender,
             )
             assert member.address is not None
+            body = render_letter_body(kind, context)
             letter = render_letter(
-                LetterContent(
-                    kind="RENEWAL_NOTICE",
-                    address_lines=member.address.lines(member.full_name),
-                    first_name=member.first_name,
-                    certification_name=values["certification_name"],
-                    certificate_number=cert.certificate_number,
-                    membership_year=2026,
-                    invoice_id=invoice.invoice_id,
-                    amount=values["amount"],
-                    currency="USD",
-                    due_date=values["due_date"],
-                    letter_date=str(as_of),
-                    pay_url=values["pay_url"],
-                )
+                title=body.title,
+                address_lines=member.address.lines(member.full_name),
+                letter_date=str(as_of),
+                blocks=body.blocks,
+                return_address=org.postal_lines,
+                creator=org.name,
             )
             post_letter(
                 address_lines=member.address.lines(member.full_name),

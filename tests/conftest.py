@@ -7,6 +7,7 @@ store is tested against the keys that will be deployed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,32 @@ def pytest_configure(config: pytest.Config) -> None:
     # moto warns about each resource type its CloudFormation skips, each time it
     # reads the stack; the sandbox emulates those types (see LOCAL_AWS.md).
     config.addinivalue_line("filterwarnings", "ignore:Tried to parse .* not supported by moto")
+
+
+ORGANISATION_PARAMETERS = {
+    "ORGANISATION_NAME": "OrganisationName",
+    "ORGANISATION_POSTAL_ADDRESS": "OrganisationPostalAddress",
+    "ORGANISATION_EMAIL": "OrganisationEmail",
+    "PORTAL_URL": "PortalUrl",
+    "PAY_URL": "PayUrl",
+}
+
+
+@functools.cache
+def template_parameter_defaults(template: Path = TEMPLATE) -> dict[str, str]:
+    from staycertified_sandbox.template import load_template
+
+    parameters = load_template(template)["Parameters"]
+    return {name: str(spec.get("Default", "")) for name, spec in parameters.items()}
+
+
+@pytest.fixture(autouse=True)
+def organisation_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The organisation profile a deployed function gets from the template's parameter
+    defaults (R43), for tests that call code outside a sandbox function."""
+    import os
+
+    defaults = template_parameter_defaults()
+    for variable, parameter in ORGANISATION_PARAMETERS.items():
+        if not os.environ.get(variable):
+            monkeypatch.setenv(variable, defaults[parameter])

@@ -2,8 +2,9 @@
 
 Input: one item of `audits/<year>/selected.json`. The member record is read in
 one Query (it carries the audit cases); the notice goes by email **and** postal
-mail, each claimed in the notice ledger first (`store.notices`: claim PENDING,
-send, mark SENT; period = the audit year, step `AUDIT_NOTICE`), so a retried
+mail, through the one notice pipeline (`notify.outbox`: catalogue kind
+`AUDIT_NOTICE`, templates `notify/templates/audit_notice/`, ledger claim,
+send, mark per message; period = the audit year), so a retried
 item, a second run of the year or a replay sends nothing twice. No email or no
 address: the other channel still goes, and the ledger records the channel as
 `UNDELIVERABLE` with its flag (R4's rule, applied to every notice).
@@ -18,16 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from staycertified.audits import notice
-from staycertified.domain import notices
 from staycertified.domain.model import Channel
-from staycertified.store import notices as ledger
+from staycertified.notify.outbox import Notice, Outbox
 from staycertified.store.members import load_member
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.model import AuditCase, Member
     from staycertified.policy.model import Policy
     from staycertified.store.members import CertificationRecord
+
+
+KIND = "AUDIT_NOTICE"
 
 
 class AuditItem(BaseModel):
@@ -68,42 +70,34 @@ def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
     if not case.is_open:
         result["skipped"] = "CASE_CLOSED"
         return result
-    for delivery in notices.deliveries(record.member, (Channel.EMAIL, Channel.MAIL)):
-        outcome, flags = _send_once(item, record.member, cert, case, delivery, ports)
-        result["outcomes"][delivery.channel.value] = outcome
-        result["flags"].extend(flags)
-    return result
-
-
-def _send_once(
-    item: AuditItem,
-    member: Member,
-    cert: CertificationRecord,
-    case: AuditCase,
-    delivery: notices.ChannelDelivery,
-    ports: Ports,
-) -> tuple[str, list[str]]:
-    entry = ledger.LedgerEntry(
-        member_id=member.member_id,
+    notice = Notice(
+        kind=KIND,
+        member=record.member,
         certificate_number=case.certificate_number,
         period=f"{case.audit_year:04d}",
-        step=notice.STEP,
-        channel=delivery.channel.value,
-        sent_on=item.as_of.isoformat(),
-        run_id=item.run_id,
-        flags=[delivery.note] if delivery.note else [],
+        context=content_for(record.member, cert, case, item.as_of, ports.policy),
+        letter_key=letter_key(case),
+        letter_date=item.as_of.isoformat(),
     )
-    return ledger.send_once(
+    transports = {Channel.EMAIL: ports.send_email, Channel.MAIL: ports.post_letter}
+    claimant = f"{item.run_id}#{item.case_id}"
+    with Outbox(
         ports.table,
-        entry,
-        deliverable=delivery.deliver,
-        deliver=lambda: _deliver(item, member, cert, case, delivery.channel, ports),
-    )
+        claimant=claimant,
+        run_id=item.run_id,
+        sent_on=item.as_of.isoformat(),
+        transports=transports,
+    ) as outbox:
+        for delivery in outbox.send(notice):
+            result["outcomes"][delivery.channel.value] = delivery.outcome
+            result["flags"].extend(delivery.notes)
+    return result
 
 
 def content_for(
     member: Member, cert: CertificationRecord, case: AuditCase, today: date, policy: Policy
-) -> notice.AuditNoticeContent:
+) -> dict[str, Any]:
+    """The audit notice's template values (`notify/templates/audit_notice/`)."""
     cycle = next((c for c in cert.cycles if c.start == case.cycle_start), None)
     required = (
         cycle.points_required
@@ -112,45 +106,21 @@ def content_for(
             case.cycle_start
         )
     )
-    return notice.AuditNoticeContent(
-        first_name=member.first_name,
-        member_id=member.member_id,
-        certification_name=policy.certification_type(cert.certification.type).name,
-        certificate_number=case.certificate_number,
-        case_id=case.case_id,
-        audit_year=case.audit_year,
-        cycle_start=case.cycle_start.isoformat(),
-        cycle_end=case.cycle_end.isoformat(),
-        points_required=required,
-        respond_by=case.respond_by.isoformat(),
-        reminder_on=case.reminder_on.isoformat(),
-        letter_date=today.isoformat(),
-    )
+    return {
+        "first_name": member.first_name,
+        "certification_name": policy.certification_type(cert.certification.type).name,
+        "certificate_number": case.certificate_number,
+        "case_id": case.case_id,
+        "audit_year": case.audit_year,
+        "cycle_start": case.cycle_start.isoformat(),
+        "cycle_end": case.cycle_end.isoformat(),
+        "points_required": f"{required.normalize():f}",
+        "respond_by": case.respond_by.isoformat(),
+        "reminder_on": case.reminder_on.isoformat(),
+        "upload_prefix": f"uploads/{member.member_id}/{case.case_id}/",
+    }
 
 
 def letter_key(case: AuditCase) -> str:
     """One letter per case: writing it again replaces the same object."""
     return f"audit/{case.audit_year:04d}/{case.certificate_number}"
-
-
-def _deliver(
-    item: AuditItem,
-    member: Member,
-    cert: CertificationRecord,
-    case: AuditCase,
-    channel: Channel,
-    ports: Ports,
-) -> dict[str, Any]:
-    content = content_for(member, cert, case, item.as_of, ports.policy)
-    if channel == Channel.EMAIL:
-        subject, text, markup = notice.email_parts(content)
-        assert member.email is not None
-        message_id = ports.send_email(
-            to=member.email, subject=subject, text=text, html=markup, kind=notice.KIND
-        )
-        return {"message_id": message_id}
-    assert member.address is not None
-    lines = member.address.lines(member.full_name)
-    pdf, pages = notice.render_pdf(content, lines)
-    key = ports.post_letter(address_lines=lines, kind=notice.KIND, pdf=pdf, key=letter_key(case))
-    return {"letter_key": key, "pages": pages}

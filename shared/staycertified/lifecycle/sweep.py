@@ -11,8 +11,9 @@ How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<cer
 2. **CCP notices** (R17) - for each policy offset N (180, 90, 30, 7), cycles
    whose end is in [today+N-6, today+N]: the month(s) of those ends, one Query
    each. The domain (`notices.ccp_notice_due`) says which step is due; each
-   (cycle, step, channel) is sent once through the notice ledger (`store.notices`:
-   claim, send, mark), so a re-run, a retry or a catch-up never duplicates.
+   (cycle, step, channel) is sent once through the notice pipeline
+   (`notify.outbox`: kind `CCP_NOTICE`, claim, send, mark per message), so a
+   re-run, a retry or a catch-up never duplicates.
 3. **Recertification required** (R22) - recorded on the certification
    (`recertification_required_since`) when the standing turns to it:
    cycles that ended 3 years ago ([today-3y-7, today-3y-1] by GSI1) and, on the
@@ -43,10 +44,12 @@ from staycertified.store import members as member_store
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from staycertified.notify.outbox import Outbox
     from staycertified.policy.model import Policy
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 CATCH_UP_DAYS = 7
+CCP_NOTICE = "CCP_NOTICE"  # the catalogue kind (notify/catalogue.py)
 RUN_PREFIX = "lifecycle-"
 
 SendEmail = Callable[..., str]
@@ -67,6 +70,7 @@ class SweepReport(BaseModel):
     notices_sent: dict[str, int] = Field(default_factory=dict)
     notices_undeliverable: int = 0
     notices_already_sent: int = 0
+    notices_resent_after_interruption: int = 0
 
 
 class Sweep:
@@ -89,6 +93,7 @@ class Sweep:
         self.report = SweepReport(day=today)
         self.run_id = f"{RUN_PREFIX}{today.isoformat()}"
         self._records: dict[str, MemberRecord | None] = {}
+        self._outbox: Outbox | None = None
         self.since = first_day_to_cover(cycle_store.last_sweep_day(table), today)
 
     # ------------------------------------------------------------ helpers
@@ -196,87 +201,58 @@ class Sweep:
         if decision.points_met or self._standing(cert).status == Standing.RECERTIFICATION_REQUIRED:
             return
         outstanding = decision.tally.outstanding
-        for delivery in notices.deliveries(record.member, (Channel.EMAIL, Channel.MAIL)):
-            due = notices.ccp_notice_due(
-                cycle,
-                mandatory,
-                decision.points_met,
-                outstanding,
-                self.today,
-                self.policy,
-                channel=delivery.channel,
-            )
-            if due is not None:
-                self._send_once(record, cert, cycle, due, delivery)
+        due = notices.ccp_notice_due(
+            cycle, mandatory, decision.points_met, outstanding, self.today, self.policy
+        )
+        if due is not None:
+            self._send(record, cert, cycle, due)
 
-    def _send_once(
-        self,
-        record: MemberRecord,
-        cert: CertificationRecord,
-        cycle: Cycle,
-        due: notices.CcpNotice,
-        delivery: notices.ChannelDelivery,
+    def _send(
+        self, record: MemberRecord, cert: CertificationRecord, cycle: Cycle, due: notices.CcpNotice
     ) -> None:
-        from staycertified.store import notices as ledger
+        from staycertified.notify.outbox import ALREADY_SENT, SENT, UNDELIVERABLE, Notice, Outbox
 
-        entry = ledger.LedgerEntry(
-            member_id=record.member.member_id,
+        offsets = sorted(self.policy.ccp.notice_offsets_days.at(self.today))
+        later = [days for days in offsets if days < due.days_before_end]
+        notice = Notice(
+            kind=CCP_NOTICE,
+            member=record.member,
             certificate_number=cycle.certificate_number,
             period=due.key.period,
             step=due.key.step,
-            channel=due.key.channel.value,
-            sent_on=self.today.isoformat(),
-            run_id=self.run_id,
-            flags=[delivery.note] if delivery.note else [],
-        )
-        outcome, _ = ledger.send_once(
-            self.table,
-            entry,
-            deliverable=delivery.deliver,
-            deliver=lambda: self._deliver(record, cert, cycle, due),
-        )
-        if outcome == ledger.SendOutcome.ALREADY_SENT:
-            self.report.notices_already_sent += 1
-        elif outcome == ledger.SendOutcome.UNDELIVERABLE:
-            self.report.notices_undeliverable += 1
-        else:
-            channel = due.key.channel.value
-            self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
-
-    def _deliver(
-        self, record: MemberRecord, cert: CertificationRecord, cycle: Cycle, due: notices.CcpNotice
-    ) -> dict[str, Any]:
-        from staycertified.lifecycle import ccp_notice
-
-        member = record.member
-        content = ccp_notice.CcpNoticeContent(
-            first_name=member.first_name,
-            certification_name=self.policy.certification_type(cert.certification.type).name,
-            certificate_number=cycle.certificate_number,
-            cycle_start=cycle.start.isoformat(),
-            cycle_end=cycle.end.isoformat(),
-            points_required=cycle.points_required,
-            points_outstanding=max(Decimal(0), due.points_outstanding),
-            days_before_end=due.days_before_end,
+            context={
+                "first_name": record.member.first_name,
+                "certification_name": self.policy.certification_type(cert.certification.type).name,
+                "certificate_number": cycle.certificate_number,
+                "cycle_start": cycle.start.isoformat(),
+                "cycle_end": cycle.end.isoformat(),
+                "points_required": _points(cycle.points_required),
+                "points_outstanding": _points(max(Decimal(0), due.points_outstanding)),
+                "days_before_end": due.days_before_end,
+                "last": not later,
+                "next_notice_days": max(later, default=0),
+            },
+            letter_key=f"ccp/{cycle.certificate_number}/{cycle.end.isoformat()}/{due.key.step}",
             letter_date=self.today.isoformat(),
         )
-        if due.key.channel == Channel.EMAIL:
-            subject, text, markup = ccp_notice.email_parts(content)
-            assert member.email is not None
-            message_id = self.send_email(
-                to=member.email, subject=subject, text=text, html=markup, kind=ccp_notice.KIND
+        if self._outbox is None:
+            self._outbox = Outbox(
+                self.table,
+                claimant=self.run_id,
+                run_id=self.run_id,
+                sent_on=self.today.isoformat(),
+                transports={Channel.EMAIL: self.send_email, Channel.MAIL: self.post_letter},
             )
-            return {"message_id": message_id}
-        assert member.address is not None
-        lines = member.address.lines(member.full_name)
-        key = f"ccp/{cycle.certificate_number}/{cycle.end.isoformat()}/{due.key.step}"
-        letter_key = self.post_letter(
-            address_lines=lines,
-            kind=ccp_notice.KIND,
-            pdf=ccp_notice.render_pdf(content, lines),
-            key=key,
-        )
-        return {"letter_key": letter_key, "pages": 1}
+        for delivery in self._outbox.send(notice):
+            if delivery.resent:
+                self.report.notices_resent_after_interruption += 1
+            if delivery.outcome == ALREADY_SENT:
+                self.report.notices_already_sent += 1
+            elif delivery.outcome == UNDELIVERABLE:
+                self.report.notices_undeliverable += 1
+            elif delivery.outcome == SENT:
+                channel = delivery.channel.value
+                self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
 
     # ------------------------------------------------------------ 3. R22 transitions
 
@@ -318,9 +294,17 @@ class Sweep:
             return self.report  # this day is done already
         self.cycle_ends()
         self.recertification_required()
-        self.ccp_notices()
+        try:
+            self.ccp_notices()
+        finally:
+            if self._outbox is not None:
+                self._outbox.close()
         cycle_store.record_sweep_day(self.table, self.today)
         return self.report
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def first_day_to_cover(last_run: date | None, today: date) -> date:

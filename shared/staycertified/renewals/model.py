@@ -66,6 +66,8 @@ class BatchResult(Wire):
     tallies: tuple[Tally, ...]
     failures: dict[str, int]
     part_key: str = Field(alias="partKey")
+    # Notices whose claim an interrupted attempt left PENDING, sent again by this batch (R5).
+    resent_after_interruption: int = Field(default=0, alias="resentAfterInterruption")
 
 
 class BatchOutcome(Wire):

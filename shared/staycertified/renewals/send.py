@@ -1,4 +1,4 @@
-"""Send one batch of renewal notices: invoice once, re-check, ledger, email, letter (R3-R5).
+"""Send one batch of renewal notices: invoice once, re-check, then each notice once (R3-R5).
 
 Per batch (at most a few hundred certifications), in this order:
 
@@ -8,22 +8,19 @@ Per batch (at most a few hundred certifications), in this order:
    (`invoicing.make_invoice`, amount from the policy in force on the run's
    date; `FEE_NOT_CONFIGURED` is a failure of that certification, not of the
    batch); whether the step is still due now that the invoice state is read
-   again (R4: a paid invoice gets no reminder); per channel, whether a notice
-   is to be sent, was sent, or cannot go (no address / no email);
-3. **claim** (TransactWriteItems, up to 100 conditional Puts each): the new
-   invoices (`attribute_not_exists`, R3) and the ledger entries (`PENDING` or
-   `UNDELIVERABLE`, `attribute_not_exists`, R5). If a transaction is refused
-   because someone else wrote one of its items in between, its items are
-   written one by one and the losers are re-read;
-4. **send** every claimed notice: email (HTML + text) through
-   `notify.email.send_email`, letter PDF through `notify.mailroom.post_letter`
-   under a key that is fixed per notice;
-5. **mark** the entries `SENT` (BatchWriteItem) and write the batch's
-   manifest part. If step 4 fails part-way, what was sent is marked first and
-   the batch fails with `TransientError`, which the state machine retries: the
-   retry finds those entries SENT and resends only the PENDING ones.
-
-The exactly-once argument is in `store/notices.py`.
+   again (R4: a paid invoice gets no reminder);
+3. **invoice**: the new invoices, created once each (TransactWriteItems of
+   conditional Puts, `attribute_not_exists`, R3);
+4. **notify**: each notice through `notify.outbox.Outbox.send` (the catalogue
+   kind is the step): per channel R4's deliverability, render, then the
+   ledger's claim -> send -> mark **per message** (`notify.ledger`). A
+   transient fault that outlives the clients' retries stops the batch with
+   `TransientError` (what was sent is marked first), which the state machine
+   retries: the retry (same run, same batch: the same claimant) resumes its
+   own PENDING claim and skips what is SENT;
+5. **finish**: the batch's manifest part (every letter SENT by this run, also
+   those a retried batch finds sent) and its counts, with
+   `resentAfterInterruption`.
 """
 
 from __future__ import annotations
@@ -33,10 +30,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import Channel, Invoice, Member
+from staycertified.notify.channels import TransientError
 from staycertified.policy.model import Policy
 from staycertified.renewals.model import (
     Batch,
@@ -55,6 +53,12 @@ from staycertified.store.members import INVOICE, MEMBER, NOTICE
 from staycertified.store.notices import LedgerEntry, NoticeStatus
 from staycertified.store.table import from_item
 
+if TYPE_CHECKING:  # pragma: no cover
+    from staycertified.config import OrganisationProfile
+    from staycertified.notify.outbox import Delivery, Notice
+
+__all__ = ["Ports", "TransientError", "send_batch"]
+
 MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND"
 SEND_FAILED = "SEND_FAILED"
 CLAIMED_ELSEWHERE = "CLAIMED_ELSEWHERE"
@@ -66,12 +70,10 @@ UNDELIVERABLE = "UNDELIVERABLE"
 SKIPPED_PAID = "SKIPPED_PAID"
 FAILED = "FAILED"
 
+NOTICE_NOT_CONFIGURED = "NOTICE_NOT_CONFIGURED"  # a step the notice catalogue lacks
+TEMPLATE_VALUE_MISSING = "TEMPLATE_VALUE_MISSING"
+
 TRANSACTION_LIMIT = 100
-PAY_URL = "https://pay.staycertified.example.org/invoices/"
-
-
-class TransientError(Exception):
-    """A batch stopped part-way on a transient fault; the state machine retries it."""
 
 
 SendEmail = Callable[..., str]
@@ -89,19 +91,7 @@ class Ports:
     post_letter: PostLetter
     policy: Policy
     logger: Any = None
-
-
-@dataclass
-class _Work:
-    """One channel of one planned notice, on its way through claim -> send -> mark."""
-
-    item: PlannedNotice
-    invoice: Invoice
-    member: Member
-    entry: LedgerEntry
-    action: str  # "send", "resend", "report" (sent by this run before), "record", "skip"
-    outcome: str = ""
-    manifest: ManifestRow | None = None
+    org: OrganisationProfile | None = None  # the organisation profile; from the environment
 
 
 @dataclass
@@ -109,6 +99,7 @@ class _Run:
     tallies: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
     invoices_created: int = 0
+    resent: int = 0
     letters: list[ManifestRow] = field(default_factory=list)
 
     def count(self, item: PlannedNotice, channel: str, outcome: str) -> None:
@@ -116,10 +107,14 @@ class _Run:
 
 
 def send_batch(batch: Batch, ports: Ports) -> BatchResult:
+    from staycertified.notify.catalogue import NoticeNotConfigured
+    from staycertified.notify.outbox import Outbox
+    from staycertified.notify.render import MissingTemplateValue
+
     run = _Run()
     profiles, invoices, entries = _read(batch, ports.table)
     new_invoices: list[Invoice] = []
-    work: list[_Work] = []
+    ready: list[tuple[PlannedNotice, Member, Invoice]] = []
     for item in batch.items:
         cert = item.certification
         member = profiles.get(cert.member_id)
@@ -138,17 +133,36 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
             for channel in item.channels:
                 run.count(item, channel.value, SKIPPED_PAID)
             continue
-        for channel in item.channels:
-            work.append(_plan_channel(batch, item, member, invoice, channel, entries))
+        ready.append((item, member, invoice))
 
-    created = _claim(ports.table, new_invoices, work)
-    run.invoices_created = created
-    sent = _send(batch, work, ports, run)
-    ledger.mark_all(ports.table, [w.entry for w in sent])
-    for w in work:
-        run.count(w.item, w.entry.channel, w.outcome)
-        if w.manifest is not None:
-            run.letters.append(w.manifest)
+    run.invoices_created = _create_invoices(ports.table, new_invoices)
+    with Outbox(
+        ports.table,
+        claimant=f"{batch.run_id}#{batch.batch_no}",
+        run_id=batch.run_id,
+        sent_on=batch.as_of.isoformat(),
+        transports={Channel.EMAIL: ports.send_email, Channel.MAIL: ports.post_letter},
+        org=ports.org,
+        logger=ports.logger,
+    ) as outbox:
+        for item, member, invoice in ready:
+            cert = item.certification
+            period = str(item.membership_year)
+            known = {
+                ch: entries.get((cert.certificate_number, period, item.step, ch.value))
+                for ch in item.channels
+            }
+            try:
+                notice = _notice(batch, item, member, invoice, ports.policy, outbox.org)
+                deliveries = outbox.send(notice, known)
+            except NoticeNotConfigured:
+                _fail(run, item, NOTICE_NOT_CONFIGURED)
+                continue
+            except MissingTemplateValue:
+                _fail(run, item, TEMPLATE_VALUE_MISSING)
+                continue
+            for delivery in deliveries:
+                _count(run, batch, item, member, invoice, delivery)
     return _finish(batch, ports, run)
 
 
@@ -228,76 +242,27 @@ def _still_due(item: PlannedNotice, invoice: Invoice) -> bool:
     return notices.still_due(step, invoice)
 
 
-def _plan_channel(
-    batch: Batch,
-    item: PlannedNotice,
-    member: Member,
-    invoice: Invoice,
-    channel: Channel,
-    entries: dict[tuple[str, ...], LedgerEntry],
-) -> _Work:
-    cert = item.certification
-    period = str(item.membership_year)
-    found = entries.get((cert.certificate_number, period, item.step, channel.value))
-    if found is not None:
-        if found.status == NoticeStatus.PENDING:
-            flags = sorted({*found.flags, ledger.RESENT_AFTER_INTERRUPTION})
-            entry = found.model_copy(update={"flags": flags, "run_id": batch.run_id})
-            return _Work(item, invoice, member, entry, action="resend")
-        if found.run_id == batch.run_id:  # a retried batch: report, never resend
-            return _Work(item, invoice, member, found, action="report")
-        return _Work(item, invoice, member, found, action="skip", outcome=ALREADY_SENT)
-    from staycertified.domain.notices import deliveries
-
-    # R4: no postal address -> the email still goes; no email -> the letter still goes.
-    # Every entry of the step records what could not go.
-    plan = deliveries(member, item.channels)
-    flags = sorted({d.note for d in plan if d.note})
-    deliverable = next(d.deliver for d in plan if d.channel == channel)
-    status = NoticeStatus.PENDING if deliverable else NoticeStatus.UNDELIVERABLE
-    entry = LedgerEntry(
-        member_id=cert.member_id,
-        certificate_number=cert.certificate_number,
-        period=period,
-        step=item.step,
-        channel=channel.value,
-        sent_on=batch.as_of.isoformat(),
-        status=status,
-        run_id=batch.run_id,
-        invoice_id=invoice.invoice_id,
-        flags=flags,
-    )
-    action = "send" if status == NoticeStatus.PENDING else "record"
-    outcome = "" if action == "send" else UNDELIVERABLE
-    return _Work(item, invoice, member, entry, action=action, outcome=outcome)
-
-
 def _fail(run: _Run, item: PlannedNotice, code: str) -> None:
     run.failures[code] += 1
     for channel in item.channels:
         run.count(item, channel.value, FAILED)
 
 
-# ---------------------------------------------------------------- claim
+# ---------------------------------------------------------------- invoice
 
 
-def _claim(table: Any, new_invoices: list[Invoice], work: list[_Work]) -> int:
-    """Writes new invoices and ledger claims, once each; returns invoices created."""
-    puts: list[tuple[str, Any, dict[str, Any]]] = [
-        ("invoice", invoice, invoice_store.create_once_put(invoice)) for invoice in new_invoices
-    ]
-    puts += [
-        ("entry", w, ledger.claim_put(w.entry)) for w in work if w.action in ("send", "record")
-    ]
+def _create_invoices(table: Any, new_invoices: list[Invoice]) -> int:
+    """Writes the new invoices, once each (R3); returns how many this batch created."""
+    puts = [invoice_store.create_once_put(invoice) for invoice in new_invoices]
     created = 0
     client = table.meta.client
     for start in range(0, len(puts), TRANSACTION_LIMIT):
         chunk = puts[start : start + TRANSACTION_LIMIT]
         try:
-            _transact(table, [put for _, _, put in chunk])
-            created += sum(1 for kind, _, _ in chunk if kind == "invoice")
+            _transact(table, chunk)
+            created += len(chunk)
         except client.exceptions.TransactionCanceledException:
-            created += _claim_one_by_one(table, chunk)
+            created += _create_one_by_one(table, chunk)
     return created
 
 
@@ -316,135 +281,83 @@ def _transact(table: Any, puts: list[dict[str, Any]]) -> None:
     )
 
 
-def _claim_one_by_one(table: Any, chunk: list[tuple[str, Any, dict[str, Any]]]) -> int:
-    """A refused transaction: each put alone; whoever lost a race reads the winner."""
+def _create_one_by_one(table: Any, chunk: list[dict[str, Any]]) -> int:
+    """A refused transaction: each put alone; an invoice someone else wrote is theirs."""
     from staycertified.store.table import is_conditional_check_failure
 
     created = 0
-    for kind, subject, put in chunk:
+    for put in chunk:
         try:
             table.put_item(**put)
-            created += kind == "invoice"
+            created += 1
         except Exception as error:
             if not is_conditional_check_failure(error):
                 raise
-            if kind == "entry":
-                existing = ledger.get_entry(table, subject.entry.key)
-                if existing is not None and existing.status == NoticeStatus.PENDING:
-                    # Another worker claimed it and is sending it now.
-                    subject.action, subject.outcome = "skip", CLAIMED_ELSEWHERE
-                elif existing is not None:
-                    subject.entry = existing
-                    subject.action, subject.outcome = "skip", ALREADY_SENT
     return created
 
 
-# ---------------------------------------------------------------- send
+# ---------------------------------------------------------------- notify
 
 
-def _send(batch: Batch, work: list[_Work], ports: Ports, run: _Run) -> list[_Work]:
-    """Sends every claimed notice; returns the entries to mark."""
-    done: list[_Work] = []
-    for w in work:
-        if w.action == "report":
-            if w.entry.status == NoticeStatus.SENT:
-                w.outcome = SENT
-                w.manifest = _manifest_row(w) if w.entry.channel == Channel.MAIL.value else None
-            else:
-                w.outcome = UNDELIVERABLE
-            continue
-        if w.action not in ("send", "resend"):
-            continue
-        try:
-            update = _deliver(batch, w, ports)
-        except Exception as error:
-            if _is_transient(error):
-                ledger.mark_all(ports.table, [d.entry for d in done])
-                raise TransientError(
-                    f"batch {batch.batch_no} stopped: {type(error).__name__}"
-                ) from error
-            # Not transient (e.g. a rejected address): the entry stays PENDING, so a
-            # re-run sends it; the run report counts it.
-            run.failures[SEND_FAILED] += 1
-            w.outcome = FAILED
-            if ports.logger is not None:
-                ports.logger.warning(
-                    "notice not sent",
-                    extra={
-                        "error": type(error).__name__,
-                        "step": w.item.step,
-                        "channel": w.entry.channel,
-                    },
-                )
-            continue
-        w.entry = w.entry.model_copy(update={"status": NoticeStatus.SENT, **update})
-        w.outcome = SENT
-        if w.entry.channel == Channel.MAIL.value:
-            w.manifest = _manifest_row(w)
-        done.append(w)
-    return done
+def _notice(
+    batch: Batch,
+    item: PlannedNotice,
+    member: Member,
+    invoice: Invoice,
+    policy: Policy,
+    org: OrganisationProfile,
+) -> Notice:
+    from staycertified.notify.outbox import Notice
 
-
-def _deliver(batch: Batch, w: _Work, ports: Ports) -> dict[str, Any]:
-    values = _values(batch, w, ports.policy)
-    if w.entry.channel == Channel.EMAIL.value:
-        from staycertified.notify.templates import render
-
-        email = render(w.item.step.lower(), values)
-        message_id = ports.send_email(
-            to=w.member.email,
-            subject=email.subject,
-            text=email.text,
-            html=email.html,
-            kind=w.item.step,
-        )
-        return {"message_id": message_id}
-    from staycertified.notify.letters import LetterContent, render_letter
-
-    assert w.member.address is not None
-    letter = render_letter(
-        LetterContent(
-            kind=w.item.step,
-            address_lines=w.member.address.lines(w.member.full_name),
-            first_name=w.member.first_name,
-            certification_name=values["certification_name"],
-            certificate_number=values["certificate_number"],
-            membership_year=w.item.membership_year,
-            invoice_id=values["invoice_id"],
-            amount=values["amount"],
-            currency=values["currency"],
-            due_date=values["due_date"],
-            letter_date=_human(batch.as_of),
-            pay_url=values["pay_url"],
-        )
-    )
-    key = letter_key(w.item.certification.certificate_number, w.item.membership_year, w.item.step)
-    stored = ports.post_letter(
-        address_lines=w.member.address.lines(w.member.full_name),
-        kind=w.item.step,
-        pdf=letter.pdf,
-        key=key,
-    )
-    return {"letter_key": stored, "pages": letter.pages}
-
-
-def _values(batch: Batch, w: _Work, policy: Policy) -> dict[str, str]:
-    cert = w.item.certification
+    cert = item.certification
     try:
         name = policy.certification_type(cert.type).name
     except DomainError:
         name = cert.type
-    return {
-        "first_name": w.member.first_name,
-        "certification_name": name,
-        "certificate_number": cert.certificate_number,
-        "membership_year": str(w.item.membership_year),
-        "invoice_id": w.invoice.invoice_id,
-        "amount": money(w.invoice.amount),
-        "currency": w.invoice.currency,
-        "due_date": _human(w.invoice.due_date),
-        "pay_url": PAY_URL + w.invoice.invoice_id,
-    }
+    return Notice(
+        kind=item.step,
+        member=member,
+        certificate_number=cert.certificate_number,
+        period=str(item.membership_year),
+        channels=item.channels,
+        invoice_id=invoice.invoice_id,
+        letter_key=letter_key(cert.certificate_number, item.membership_year, item.step),
+        letter_date=_human(batch.as_of),
+        context={
+            "first_name": member.first_name,
+            "certification_name": name,
+            "certificate_number": cert.certificate_number,
+            "membership_year": str(item.membership_year),
+            "invoice_id": invoice.invoice_id,
+            "amount": money(invoice.amount),
+            "currency": invoice.currency,
+            "due_date": _human(invoice.due_date),
+            "pay_url": org.pay_link(invoice.invoice_id),
+        },
+    )
+
+
+def _count(
+    run: _Run,
+    batch: Batch,
+    item: PlannedNotice,
+    member: Member,
+    invoice: Invoice,
+    delivery: Delivery,
+) -> None:
+    from staycertified.notify import outbox
+
+    outcome, entry = delivery.outcome, delivery.entry
+    if outcome == outbox.ALREADY_SENT and entry.run_id == batch.run_id:
+        # A retried batch: what this run sent before is reported again, never resent.
+        outcome = SENT if entry.status == NoticeStatus.SENT else UNDELIVERABLE
+    if outcome == outbox.FAILED:
+        run.failures[SEND_FAILED] += 1
+    if delivery.resent:
+        run.resent += 1
+    if outcome == SENT and delivery.channel == Channel.MAIL:
+        run.letters.append(_manifest_row(item, member, invoice, entry))
+    run.count(item, delivery.channel.value, outcome)
 
 
 def money(amount: Decimal) -> str:
@@ -455,39 +368,17 @@ def _human(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def _manifest_row(w: _Work) -> ManifestRow:
-    lines = w.member.address.lines(w.member.full_name) if w.member.address else []
+def _manifest_row(
+    item: PlannedNotice, member: Member, invoice: Invoice, entry: LedgerEntry
+) -> ManifestRow:
+    lines = member.address.lines(member.full_name) if member.address else []
     return ManifestRow(
-        letter_key=w.entry.letter_key or "",
+        letter_key=entry.letter_key or "",
         address_lines=tuple(lines),
-        kind=w.item.step,
-        invoice_id=w.invoice.invoice_id,
-        pages=w.entry.pages or 1,
+        kind=item.step,
+        invoice_id=invoice.invoice_id,
+        pages=entry.pages or 1,
     )
-
-
-_TRANSIENT = {
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "SlowDown",
-    "LimitExceededException",
-}
-
-
-def _is_transient(error: Exception) -> bool:
-    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code", "")
-    if code in _TRANSIENT:
-        return True
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-    from botocore.exceptions import ReadTimeoutError
-
-    return isinstance(error, BotoConnectionError | ReadTimeoutError)
 
 
 # ---------------------------------------------------------------- finish
@@ -507,6 +398,7 @@ def _finish(batch: Batch, ports: Ports, run: _Run) -> BatchResult:
         ),
         failures=dict(sorted(run.failures.items())),
         part_key=key,
+        resent_after_interruption=run.resent,
     )
     part = BatchPart(
         run_id=batch.run_id, batch_no=batch.batch_no, letters=tuple(run.letters), result=result

@@ -1,7 +1,9 @@
 """Summarise a renewal run: the run report, the print-house manifest, EMF metrics.
 
 - ``runs/<runId>/report.json``: counts per step, channel, certification type
-  and outcome, failures per code, invoices created, batches failed;
+  and outcome, failures per code, invoices created, batches failed, and
+  `resentAfterInterruption` (notices an interrupted attempt had claimed and
+  this run sent again: each is at most one duplicate, R5);
 - the totals come from the batches' parts in S3 (``runs/<runId>/parts/``, one
   per planned batch), never from the state: a planned batch without a part
   failed after its retries, is listed under ``batches.failed``, and the state
@@ -52,8 +54,10 @@ def summarize(
     by_step_channel: Counter[tuple[str, str, str]] = Counter()
     failures: Counter[str] = Counter()
     invoices_created = 0
+    resent = 0
     for result in results:
         invoices_created += result.invoices_created
+        resent += result.resent_after_interruption
         failures.update(result.failures)
         for tally in result.tallies:
             by_outcome[tally.outcome] += tally.count
@@ -90,6 +94,7 @@ def summarize(
             for (s, c, o), n in sorted(by_step_channel.items())
         ],
         "failures": dict(sorted(failures.items())),
+        "resentAfterInterruption": resent,
         "letters": len(letters),
         "manifestKey": manifest_key,
     }
@@ -110,6 +115,7 @@ def summarize(
         "outcomes": report["outcomes"],
         "failures": report["failures"],
         "failedBatches": len(failed_batches),
+        "resentAfterInterruption": resent,
     }
 
 
