@@ -218,3 +218,18 @@ def test_every_bucket_has_a_tls_only_policy() -> None:
         ):
             protected.add(resource["Properties"]["Bucket"]["Ref"])
     assert buckets - protected == set()
+
+
+def test_r5_a_notice_claim_outlives_every_function_so_only_a_dead_run_loses_it() -> None:
+    """The ledger's lease (NoticeLeaseSeconds) must be longer than any function's
+    timeout: a claim younger than that may belong to a run that is still sending."""
+    template = load_template(TEMPLATE)
+    lease = int(template["Parameters"]["NoticeLeaseSeconds"]["Default"])
+    timeouts = [int(template["Globals"]["Function"]["Timeout"])] + [
+        int(resource["Properties"]["Timeout"])
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function" and "Timeout" in resource["Properties"]
+    ]
+    assert lease > max(timeouts)
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["NOTICE_LEASE_SECONDS"] == {"Ref": "NoticeLeaseSeconds"}

@@ -101,3 +101,12 @@ def run_report(sb: Any, run_id: str) -> dict[str, Any]:
 def wait(sb: Any) -> None:
     time.sleep(0.05)
     sb.wait_for_executions()
+
+
+def rerun_month(sb: Any, run_month: str, rerun: str) -> dict[str, Any]:
+    """A fresh manual start of the month (run id ``renewals-<month>-<rerun>``), waited for."""
+    answer = invoke(
+        sb, "StartRunFunction", {"workflow": "renewals", "runMonth": run_month, "rerun": rerun}
+    )
+    sb.wait_for_executions()
+    return dict(answer)

@@ -37,7 +37,7 @@ from typing import Any
 from staycertified.store import notices as store
 from staycertified.store.notices import LedgerEntry, NoticeStatus
 
-DEFAULT_LEASE_SECONDS = 900  # Lambda's longest timeout: a claim older than this is dead
+DEFAULT_LEASE_SECONDS = 1800  # the template's NoticeLeaseSeconds: longer than any timeout
 UNKNOWN: Any = object()  # "not read": claim first, read only if the claim is refused
 
 
