@@ -46,6 +46,8 @@ def tables_from_template(template: Path = TEMPLATE, region: str = "us-east-1") -
         props = resource["Properties"]
         name = props.get("TableName") if isinstance(props.get("TableName"), str) else logical_id
         spec = {key: props[key] for key in _TABLE_PROPERTIES if key in props}
+        if "StreamSpecification" in spec:  # CloudFormation's form has no StreamEnabled
+            spec["StreamSpecification"] = {"StreamEnabled": True, **spec["StreamSpecification"]}
         if spec.get("BillingMode", "PROVISIONED") == "PROVISIONED":
             spec.setdefault(
                 "ProvisionedThroughput", {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
@@ -68,10 +70,12 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def ddb_tables(aws_credentials: None) -> Iterator[dict[str, Any]]:
-    """The template's tables in moto: logical id -> boto3 Table."""
+def ddb_tables(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """The template's tables in moto: logical id -> boto3 Table (the outbox of domain
+    events named in OUTBOX_TABLE_NAME, as the functions see it)."""
     from moto import mock_aws
 
+    monkeypatch.setenv("OUTBOX_TABLE_NAME", "OutboxTable")
     with mock_aws():
         yield tables_from_template()
 

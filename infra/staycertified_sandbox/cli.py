@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         "--date", type=date.fromisoformat, default=None, help="today (default: today)"
     )
     load.add_argument("--table", help="a real DynamoDB table (default AWS credentials)")
+    load.add_argument(
+        "--outbox-table", help="the stack's OutboxTable, with --table (activation events)"
+    )
+    load.add_argument(
+        "--no-activation-events",
+        action="store_true",
+        help="publish no CertificationActivated (IMPORTED): the badges already exist in Credly",
+    )
     load.set_defaults(run=_import)
 
     demo = commands.add_parser("demo", help="a year of the system on the sample member base")
@@ -76,13 +84,20 @@ def _import(args: argparse.Namespace) -> int:
     if args.table:
         import boto3
 
-        table = boto3.resource("dynamodb").Table(args.table)
-        report = import_members(read_csv(args.file), table=table, today=today)
+        resource = boto3.resource("dynamodb")
+        outbox = resource.Table(args.outbox_table) if args.outbox_table else None
+        report = import_members(
+            read_csv(args.file),
+            table=resource.Table(args.table),
+            today=today,
+            outbox_table=outbox,
+            activation_events=not args.no_activation_events,
+        )
     else:
         from .sandbox import Sandbox
 
         with Sandbox(start=today) as sb:
-            report = sb.load_members(args.file)
+            report = sb.load_members(args.file, activation_events=not args.no_activation_events)
     print_report(report)
     return 1 if report.errors else 0
 

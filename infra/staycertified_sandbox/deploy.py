@@ -122,7 +122,12 @@ def read_stack(translated: Translated, stack_name: str, region: str, account: st
             )
     parameters = parameter_values(translated.sam, {})
     parameters.update(pseudo_parameters(stack_name, region, account))
-    return Stack(parameters=parameters, physical_ids=physical, types=types)
+    stack = Stack(parameters=parameters, physical_ids=physical, types=types)
+    # moto creates an AWS::Events::EventBus but reports no physical id: Ref is its Name
+    for logical_id, props in translated.cfn_resources("AWS::Events::EventBus"):
+        if logical_id not in physical:
+            physical[logical_id] = str(resolve(props["Name"], stack))
+    return stack
 
 
 def create_secrets(translated: Translated, stack: Stack) -> dict[str, str]:

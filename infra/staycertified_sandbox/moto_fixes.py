@@ -55,6 +55,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from . import moto_streams
+
 _installed = False
 
 
@@ -85,6 +87,7 @@ def install() -> None:
                 self.targets = saved
 
     Rule.send_to_targets = send_to_targets
+    moto_streams.install()
     _encode_s3_event_keys_like_s3()
     _name_unnamed_executions()
     _query_without_sorting_the_table()

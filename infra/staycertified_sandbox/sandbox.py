@@ -52,6 +52,7 @@ from .deploy import (
     sync_function_environments,
     verify_sender_identities,
 )
+from .event_tap import EventTap
 from .mail import (
     LETTERS_PREFIX,
     Email,
@@ -121,6 +122,7 @@ class Sandbox:
         self._clients: dict[str, Any] = {}
         self._table: Any = None
         self._restore: list[Any] = []
+        self._event_tap: EventTap | None = None
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Sandbox:
@@ -148,6 +150,9 @@ class Sandbox:
         if self.outbox_dir and self.deployment:
             self.write_outbox(self.outbox_dir)
         runtime.unregister()
+        if self._event_tap is not None:
+            self._event_tap.close()
+            self._event_tap = None
         self._clients, self._table = {}, None
         while self._restore:
             self._restore.pop()()
@@ -220,6 +225,10 @@ class Sandbox:
         self.now = self._start_instant(self._start)
         self.schedules = discover(translated, stack, anchor=self.now)
         self._routes = routes_from_template(translated)
+        buses = {spec.environment.get("DOMAIN_EVENT_BUS_NAME") for spec in functions.values()}
+        buses.discard(None)
+        if len(buses) == 1:  # a template with a domain event bus (not every test template)
+            self._event_tap = EventTap(str(buses.pop()))
         self.deploy_seconds = time.perf_counter() - began
 
     # ------------------------------------------------------------ accessors
@@ -258,6 +267,17 @@ class Sandbox:
             resource = boto3.resource("dynamodb", region_name=self.region)
             self._table = resource.Table(self.env("TABLE_NAME"))
         return self._table
+
+    @property
+    def outbox_table(self) -> Any:
+        """The domain events' outbox (staycertified.events.outbox)."""
+        resource = boto3.resource("dynamodb", region_name=self.region)
+        return resource.Table(self.env("OUTBOX_TABLE_NAME"))
+
+    @property
+    def domain_events(self) -> list[dict[str, Any]]:
+        """Every event put on the domain event bus so far, in order (EventBridge shape)."""
+        return self._event_tap.events() if self._event_tap else []
 
     @property
     def invocations(self) -> list[runtime.Invocation]:
@@ -426,16 +446,28 @@ class Sandbox:
         return ACCOUNT, issuer, "sandboxclient"
 
     # ------------------------------------------------------------ data in
-    def load_members(self, rows_or_csv_path: Iterable[Mapping[str, str]] | Path | str) -> Any:
-        """Import members with the store's importer; returns its ImportReport."""
+    def load_members(
+        self,
+        rows_or_csv_path: Iterable[Mapping[str, str]] | Path | str,
+        *,
+        activation_events: bool = True,
+    ) -> Any:
+        """Import members with the store's importer; returns its ImportReport.
+        `activation_events=False`: no CertificationActivated (IMPORTED) events."""
         from staycertified.store.importer import import_members
 
         if isinstance(rows_or_csv_path, str | Path):
             with open(rows_or_csv_path, newline="", encoding="utf-8") as handle:
-                return import_members(
-                    list(csv.DictReader(handle)), table=self.table, today=self.today
-                )
-        return import_members(rows_or_csv_path, table=self.table, today=self.today)
+                rows: Iterable[Mapping[str, str]] = list(csv.DictReader(handle))
+        else:
+            rows = rows_or_csv_path
+        return import_members(
+            rows,
+            table=self.table,
+            today=self.today,
+            outbox_table=self.outbox_table,
+            activation_events=activation_events,
+        )
 
     def put_document(self, key: str, data: bytes, content_type: str = "application/pdf") -> None:
         """Upload to the documents bucket; its S3 notification runs the handler, synchronously."""

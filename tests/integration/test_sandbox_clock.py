@@ -53,8 +53,10 @@ def test_firings_run_in_time_order_and_the_clock_ends_at_the_end_of_the_day(
     sb = fresh_sandbox(start=date(2026, 1, 1))
     fired = sb.advance_to(date(2026, 1, 2))
     assert [(f.schedule, f.at) for f in fired] == [
+        ("EventRelayFunctionPendingEvents", utc(2026, 1, 1, 7, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 1, 8)),
         ("StartRunFunctionMonthlyRenewalRun", utc(2026, 1, 1, 12)),
+        ("EventRelayFunctionPendingEvents", utc(2026, 1, 2, 7, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 2, 8)),
         ("StartRunFunctionAnnualAuditRun", utc(2026, 1, 2, 13)),
     ]

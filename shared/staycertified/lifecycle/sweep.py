@@ -38,6 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from staycertified.domain import ccp, compliance, cycles, member_support, notices
 from staycertified.domain.dates import ONE_DAY, add_years
 from staycertified.domain.model import Channel, Cycle, Standing
+from staycertified.events import catalog
+from staycertified.events.catalog import DomainEvent
 from staycertified.store import cycles as cycle_store
 from staycertified.store import members as member_store
 
@@ -166,12 +168,22 @@ class Sweep:
                 ):
                     self.report.rolled_over += 1
                 successor = rollover.next_cycle
-            else:
+            events: list[DomainEvent] = []
+            if rollover is None:
                 index = cycles.cycle_index_on(cert.certification.anchor_date, cycle.end + ONE_DAY)
                 successor = cycles.make_cycle(cert.certification, index or 0, self.policy)
                 if ccp.is_mandatory(cert.certification) and not decision.points_met:
                     self.report.lapsed_for_points += 1  # R21: standing shows LAPSED from today
-            if cycle_store.put_cycle(self.table, found.member_id, successor):
+                    events.append(
+                        catalog.certification_lapsed(
+                            member_id=found.member_id,
+                            certificate_number=cycle.certificate_number,
+                            reason="CCP_POINTS_MISSING",
+                            since=cycle.end + ONE_DAY,
+                            occurred_on=self.today,
+                        )
+                    )
+            if cycle_store.put_cycle(self.table, found.member_id, successor, events):
                 self.report.next_cycles_written += 1
             self._forget(found.member_id)
 
@@ -281,8 +293,17 @@ class Sweep:
         since = min(
             (r.since for r in standing.reasons if r.rule == "R22" and r.since), default=self.today
         )
+        audit = any(r.code == "AUDIT_FAILED" and r.since == since for r in standing.reasons)
+        event = catalog.recertification_required(
+            member_id=member_id,
+            certificate_number=certificate_number,
+            reason="AUDIT_FAILED" if audit else "OBLIGATION_UNMET_3_YEARS",
+            certified_on=cert.certification.certified_on,
+            since=since,
+            occurred_on=self.today,
+        )
         if cycle_store.record_recertification_required(
-            self.table, member_id, certificate_number, since
+            self.table, member_id, certificate_number, since, event=event
         ):
             self.report.recertification_required += 1
             self._forget(member_id)

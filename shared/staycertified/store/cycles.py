@@ -9,11 +9,14 @@
 The importer writes each certification's current cycle; the sweep writes the
 next one when a cycle ends (`advance`) and stamps `advanced_on` on a compliant
 one (R16). Both writes are conditional, so a re-run of a day changes nothing.
+A rollover, a lapse for points and the R22 transition are written with their
+domain event (CycleRolledOver, CertificationLapsed, RecertificationRequired) in
+one transaction (staycertified.events.outbox).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,8 @@ from boto3.dynamodb.conditions import Key
 from pydantic import BaseModel, ConfigDict
 
 from staycertified.domain.model import Cycle
+from staycertified.events import catalog, outbox
+from staycertified.events.catalog import DomainEvent
 from staycertified.store import keys
 from staycertified.store.members import cycle_item
 from staycertified.store.table import from_item, is_conditional_check_failure, query_all
@@ -69,12 +74,21 @@ def cycles_rolled_over_in(table: Table, year: int) -> Iterator[MemberCycle]:
         yield MemberCycle(member_id=member_id, cycle=from_item(Cycle, item))
 
 
-def put_cycle(table: Table, member_id: str, cycle: Cycle) -> bool:
-    """Writes a cycle once; False when a cycle with that start already exists."""
+def put_cycle(
+    table: Table, member_id: str, cycle: Cycle, events: Sequence[DomainEvent] = ()
+) -> bool:
+    """Writes a cycle once; False when a cycle with that start already exists.
+    `events` (a CertificationLapsed, R21) are written with it, in one transaction."""
+    put = {
+        "TableName": table.name,
+        "Item": cycle_item(member_id, cycle),
+        "ConditionExpression": "attribute_not_exists(PK)",
+    }
     try:
-        table.put_item(
-            Item=cycle_item(member_id, cycle), ConditionExpression="attribute_not_exists(PK)"
-        )
+        if events:
+            outbox.transact(table, [{"Put": put}], events)
+        else:
+            table.put_item(Item=put["Item"], ConditionExpression=put["ConditionExpression"])
     except Exception as error:
         if is_conditional_check_failure(error):
             return False
@@ -83,21 +97,31 @@ def put_cycle(table: Table, member_id: str, cycle: Cycle) -> bool:
 
 
 def mark_advanced(table: Table, member_id: str, cycle: Cycle, advanced_on: date) -> bool:
-    """Stamps the rollover date (R16) and indexes it for the audit pool (R25), once."""
+    """Stamps the rollover date (R16) and indexes it for the audit pool (R25), once,
+    with the CycleRolledOver event (one transaction)."""
+    update = {
+        "TableName": table.name,
+        "Key": {
+            "PK": keys.member_pk(member_id),
+            "SK": keys.cycle_sk(cycle.certificate_number, cycle.start),
+        },
+        "UpdateExpression": "SET advanced_on = :on, GSI3PK = :pk, GSI3SK = :sk",
+        "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(advanced_on)",
+        "ExpressionAttributeValues": {
+            ":on": advanced_on.isoformat(),
+            ":pk": keys.rollover_gsi3pk(advanced_on.year),
+            ":sk": keys.rollover_gsi3sk(advanced_on, cycle.certificate_number),
+        },
+    }
+    event = catalog.cycle_rolled_over(
+        member_id=member_id,
+        certificate_number=cycle.certificate_number,
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        advanced_on=advanced_on,
+    )
     try:
-        table.update_item(
-            Key={
-                "PK": keys.member_pk(member_id),
-                "SK": keys.cycle_sk(cycle.certificate_number, cycle.start),
-            },
-            UpdateExpression="SET advanced_on = :on, GSI3PK = :pk, GSI3SK = :sk",
-            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(advanced_on)",
-            ExpressionAttributeValues={
-                ":on": advanced_on.isoformat(),
-                ":pk": keys.rollover_gsi3pk(advanced_on.year),
-                ":sk": keys.rollover_gsi3sk(advanced_on, cycle.certificate_number),
-            },
-        )
+        outbox.transact(table, [{"Update": update}], [event])
     except Exception as error:
         if is_conditional_check_failure(error):
             return False
@@ -106,16 +130,26 @@ def mark_advanced(table: Table, member_id: str, cycle: Cycle, advanced_on: date)
 
 
 def record_recertification_required(
-    table: Table, member_id: str, certificate_number: str, since: date
+    table: Table,
+    member_id: str,
+    certificate_number: str,
+    since: date,
+    *,
+    event: DomainEvent | None = None,
 ) -> bool:
-    """Records the R22 transition on the certification once (the badge and status read it)."""
+    """Records the R22 transition on the certification once (the badge and status read
+    it), with its RecertificationRequired event (one transaction)."""
+    update = {
+        "TableName": table.name,
+        "Key": {"PK": keys.member_pk(member_id), "SK": keys.cert_sk(certificate_number)},
+        "UpdateExpression": "SET recertification_required_since = :since",
+        "ConditionExpression": (
+            "attribute_exists(PK) AND attribute_not_exists(recertification_required_since)"
+        ),
+        "ExpressionAttributeValues": {":since": since.isoformat()},
+    }
     try:
-        table.update_item(
-            Key={"PK": keys.member_pk(member_id), "SK": keys.cert_sk(certificate_number)},
-            UpdateExpression="SET recertification_required_since = :since",
-            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(recertification_required_since)",
-            ExpressionAttributeValues={":since": since.isoformat()},
-        )
+        outbox.transact(table, [{"Update": update}], [event] if event else [])
     except Exception as error:
         if is_conditional_check_failure(error):
             return False

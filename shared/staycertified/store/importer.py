@@ -21,6 +21,11 @@ optional).
 
 A bad row is reported with its row number and a stable code, and nothing of it
 is written. Re-importing the same file writes the same items again (an upsert).
+
+Each certification imported ACTIVE gets a CertificationActivated event
+(reason IMPORTED, docs/events.md), so the migrated members get their badges
+(R36); `activation_events=False` (`staycertified import --no-activation-events`)
+turns that off for a body whose badges already exist in Credly.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ from staycertified.domain.model import (
     Qualifies,
     Unit,
 )
+from staycertified.events import catalog, outbox
+from staycertified.events.catalog import DomainEvent
 from staycertified.policy import load_policy
 from staycertified.policy.model import Policy
 from staycertified.store import members
@@ -107,6 +114,7 @@ class ImportError_(BaseModel):
 class ImportReport(BaseModel):
     imported: int = 0
     members: int = 0
+    activations: int = 0  # CertificationActivated (IMPORTED) events written
     errors: list[ImportError_] = Field(default_factory=list)
 
 
@@ -128,15 +136,27 @@ def import_members(
     table: Table,
     today: date,
     policy: Policy | None = None,
+    outbox_table: Table | None = None,
+    activation_events: bool = True,
 ) -> ImportReport:
-    """Validate every row, then write the good ones in batches (see module doc)."""
+    """Validate every row, then write the good ones in batches (see module doc).
+
+    `activation_events`: a CertificationActivated (IMPORTED) event for each
+    certification imported ACTIVE, written to `outbox_table` once every item is
+    written (so a badge is issued for it, R36); off for a body whose badges
+    already exist in Credly. A re-run of the same import writes the same events
+    (same ids): their consumers do nothing the second time."""
+    if activation_events and outbox_table is None:
+        outbox_table = outbox.default_table()  # OUTBOX_TABLE_NAME
     policy = policy or load_policy()
     report = ImportReport()
     member_ids: set[str] = set()
+    events: list[DomainEvent] = []
     with table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
         for number, raw in enumerate(rows, start=1):
             try:
-                items = items_for_row(parse_row(raw), today, policy)
+                row = parse_row(raw)
+                items = items_for_row(row, today, policy)
             except RowRejected as rejected:
                 report.errors.append(
                     ImportError_(row=number, code=rejected.code, message=rejected.message)
@@ -146,8 +166,31 @@ def import_members(
                 batch.put_item(Item=item)
             report.imported += 1
             member_ids.add(str(raw.get("member_id", "")).strip())
+            if activation_events and imported_active(items):
+                events.append(activation_event(row, today))
+    if events and outbox_table is not None:
+        with outbox_table.batch_writer(overwrite_by_pkeys=["id"]) as batch:
+            for event in events:
+                batch.put_item(Item=outbox.item(event))
     report.members = len(member_ids)
+    report.activations = len(events)
     return report
+
+
+def imported_active(items: list[dict[str, Any]]) -> bool:
+    """R20 on the import date: ACTIVE when no fee is owed (ended cycles are imported as
+    met, the current one has not ended); an owed invoice means LAPSED or worse."""
+    return not any(item.get("entity") == members.INVOICE for item in items)
+
+
+def activation_event(row: ImportRow, today: date) -> DomainEvent:
+    return catalog.certification_activated(
+        member_id=row.member_id,
+        certificate_number=row.certificate_number,
+        reason=catalog.ActivationReason.IMPORTED,
+        activated_on=row.recertified_on or row.certified_on,
+        occurred_on=today,
+    )
 
 
 def parse_row(raw: Mapping[str, Any]) -> ImportRow:

@@ -11,9 +11,10 @@ Recording a payment is ONE TransactWriteItems:
    payment gets the same answer and changes nothing);
 2. Update the invoice: status OPEN -> PAID, `paid_at`, `payment_id`, under the
    condition that it is still OPEN;
-3. Update the certification's `paid_through` (R7), only if it moves forward.
+3. Update the certification's `paid_through` (R7), only if it moves forward;
+4. the `FeePaid` domain event, into the outbox (staycertified.events.outbox).
 
-Either all three happen or none does.
+Either all of them happen or none does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from staycertified.domain.model import Invoice, InvoiceStatus, Payment
+from staycertified.events import catalog, outbox
 from staycertified.store import keys
 from staycertified.store.invoices import invoice_key
 from staycertified.store.table import from_item, to_item
@@ -70,10 +72,25 @@ def record_payment(
     payment_item["answer"] = json.dumps(answer, sort_keys=True)
     payment_item["member_id"] = invoice.member_id
     transact = [_put_payment(table.name, payment_item), _pay_invoice(table.name, invoice, payment)]
+    paid = outbox.entry(
+        catalog.fee_paid(
+            member_id=invoice.member_id,
+            certificate_number=invoice.certificate_number,
+            payment_id=payment.payment_id,
+            invoice_id=invoice.invoice_id,
+            membership_year=invoice.membership_year,
+            paid_through=paid_through,
+            occurred_on=payment.received_on,
+        )
+    )
     client = table.meta.client
     try:
         client.transact_write_items(
-            TransactItems=[*transact, _advance_paid_through(table.name, invoice, paid_through)]
+            TransactItems=[
+                *transact,
+                _advance_paid_through(table.name, invoice, paid_through),
+                paid,
+            ]
         )
     except client.exceptions.TransactionCanceledException as error:
         failed = _failed_parts(error, 3)
@@ -84,7 +101,7 @@ def record_payment(
         # paid_through already at or past this year's (a later year was paid first):
         # record payment and invoice without moving paid_through back.
         try:
-            client.transact_write_items(TransactItems=transact)
+            client.transact_write_items(TransactItems=[*transact, paid])
         except client.exceptions.TransactionCanceledException as again:
             failed = _failed_parts(again, 2)
             raise PaymentConflict(payment_exists=failed[0], invoice_not_open=failed[1]) from again

@@ -15,10 +15,11 @@ from staycertified_sandbox.template import load_template
 
 ROOT = Path(__file__).resolve().parents[3]
 TABLE_NAME = "StayCertifiedTable"
+OUTBOX_TABLE_NAME = "StayCertifiedOutbox"
 
 
-def _table_spec() -> dict[str, Any]:
-    props = load_template(ROOT / "template.yaml")["Resources"]["Table"]["Properties"]
+def _table_spec(logical_id: str = "Table") -> dict[str, Any]:
+    props = load_template(ROOT / "template.yaml")["Resources"][logical_id]["Properties"]
     return {
         "AttributeDefinitions": props["AttributeDefinitions"],
         "KeySchema": props["KeySchema"],
@@ -33,6 +34,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
+    monkeypatch.setenv("OUTBOX_TABLE_NAME", OUTBOX_TABLE_NAME)
     monkeypatch.setenv("BODY_TIME_ZONE", "America/Chicago")
     with mock_aws():
         yield
@@ -41,6 +43,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def table(aws: None) -> Any:
     resource = boto3.resource("dynamodb", region_name="us-east-1")
+    resource.create_table(TableName=OUTBOX_TABLE_NAME, **_table_spec("OutboxTable"))
     return resource.create_table(TableName=TABLE_NAME, **_table_spec())
 
 
