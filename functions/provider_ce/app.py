@@ -1,6 +1,9 @@
 """ProviderCeFunction: a CourseCompleted event from the learning platform (R13,
 docs/events.md) becomes a verified PROVIDER activity, recorded once per
 completionId (conditional transaction). "Today" is the event's time (R40).
+
+The event is parsed by Powertools Parser with its EventBridge model (the
+envelope's fields and `time`), the `detail` validated as `CourseCompleted`.
 """
 
 from __future__ import annotations
@@ -14,20 +17,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
+    from datetime import UTC
+
     from aws_lambda_powertools.metrics import MetricUnit
+    from aws_lambda_powertools.utilities.parser import parse
     from pydantic import ValidationError
 
     from staycertified.api import settings
-    from staycertified.api.clock import scheduled_day
-    from staycertified.api.events import CourseCompleted
+    from staycertified.api.events import course_completed_event
+    from staycertified.domain.dates import local_date
     from staycertified.lifecycle.provider_ce import record_completion
     from staycertified.policy import load_policy
 
     config = settings.settings()
     try:
-        detail = CourseCompleted.model_validate(event.get("detail") or {})
-        today = scheduled_day(str(event["time"]), config.body_time_zone)
-    except (ValidationError, KeyError, ValueError) as error:
+        parsed: Any = parse(event=event, model=course_completed_event())
+        detail = parsed.detail
+        instant = parsed.time if parsed.time.tzinfo else parsed.time.replace(tzinfo=UTC)
+        today = local_date(instant, config.body_time_zone)
+    except (ValidationError, KeyError, ValueError, TypeError) as error:
         count = len(error.errors()) if isinstance(error, ValidationError) else 1
         logger.warning("CourseCompleted event rejected as malformed", extra={"errors": count})
         metrics.add_metric(name="ProviderCeMalformed", unit=MetricUnit.Count, value=1)

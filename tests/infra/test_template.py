@@ -233,3 +233,32 @@ def test_r5_a_notice_claim_outlives_every_function_so_only_a_dead_run_loses_it()
     assert lease > max(timeouts)
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert variables["NOTICE_LEASE_SECONDS"] == {"Ref": "NoticeLeaseSeconds"}
+
+
+def test_every_table_is_read_by_the_code() -> None:
+    """Item 8: no provisioned table that no code uses: every table reaches the
+    functions through an environment variable that some module of shared/ or
+    functions/ reads."""
+    tables = {
+        logical_id
+        for logical_id, resource in SAM["Resources"].items()
+        if resource["Type"] in ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
+    }
+    environments = [SAM.get("Globals", {}).get("Function", {}).get("Environment", {})]
+    environments += [
+        resource["Properties"].get("Environment", {})
+        for resource in SAM["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    ]
+    variables: dict[str, set[str]] = {table: set() for table in tables}
+    for environment in environments:
+        for name, value in (environment.get("Variables") or {}).items():
+            for table in set(dependencies(value)) & tables:
+                variables[table].add(name)
+    code = "\n".join(
+        path.read_text()
+        for folder in ("shared", "functions")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    unused = {table for table, names in variables.items() if not any(n in code for n in names)}
+    assert tables and unused == set(), unused

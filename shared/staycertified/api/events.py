@@ -7,6 +7,7 @@ online CE courses (R13), delivered by EventBridge with source
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -38,6 +39,22 @@ class CourseCompleted(BaseModel):
         if (self.contact_hours is None) == (self.ceu is None):
             raise ValueError("exactly one of contactHours or ceu is required")
         return self
+
+
+def course_completed_event() -> type[BaseModel]:
+    """The whole EventBridge event of a completion: Powertools Parser's EventBridge
+    model (envelope fields validated, `time` for R40) with `detail` a CourseCompleted."""
+    return _course_completed_event()
+
+
+@functools.cache
+def _course_completed_event() -> type[BaseModel]:
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+
+    class CourseCompletedEvent(EventBridgeModel):
+        detail: CourseCompleted  # type: ignore[assignment]
+
+    return CourseCompletedEvent
 
 
 class ScheduledRun(BaseModel):

@@ -22,8 +22,13 @@ def course_completed(**detail: Any) -> dict[str, Any]:
         "completedOn": "2026-01-10",
     }
     body.update(detail)
-    return {
+    return {  # the whole EventBridge envelope, as delivered
+        "version": "0",
+        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
         "source": "staycertified.learning",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "resources": [],
         "detail-type": "CourseCompleted",
         "time": "2026-01-10T20:00:00Z",
         "detail": body,
