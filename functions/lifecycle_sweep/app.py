@@ -35,8 +35,9 @@ def handle(
     config = settings.settings()
     run = ScheduledRun.model_validate(event)
     today = scheduled_day(run.scheduled_time, config.body_time_zone)
+    table = table if table is not None else settings.table()
     report = run_sweep(
-        table if table is not None else settings.table(),
+        table,
         today,
         load_policy(),
         send_email=send_email or ses_send,
@@ -53,8 +54,32 @@ def handle(
         name="CcpNoticesSent", unit=MetricUnit.Count, value=sum(report.notices_sent.values())
     )
     result = report.model_dump(mode="json")
+    result["audits"] = _audit_deadlines(table, today, send_email, post_letter)
     logger.info("lifecycle sweep", extra={"report": result})
     return result
+
+
+def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) -> dict[str, Any]:
+    """The sweep's audit step (R26 reminder, R27 deadline), separate from the rest."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified.audits.deadlines import run_audit_deadlines
+    from staycertified.notify.email import send_email as ses_send
+    from staycertified.notify.mailroom import post_letter as mail_post
+    from staycertified.policy import load_policy
+
+    report = run_audit_deadlines(
+        table,
+        today,
+        load_policy(),
+        send_email=send_email or ses_send,
+        post_letter=post_letter or mail_post,
+    )
+    metrics.add_metric(name="AuditsFailedAtDeadline", unit=MetricUnit.Count, value=report.failed)
+    metrics.add_metric(
+        name="AuditRemindersSent", unit=MetricUnit.Count, value=report.reminders_sent
+    )
+    return report.model_dump(mode="json")
 
 
 @logger.inject_lambda_context(clear_state=True)

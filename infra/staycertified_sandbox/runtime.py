@@ -244,7 +244,10 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
                 sys.path.insert(0, str(folder))
         yield
     finally:
-        os.environ.clear()
+        # Never clear(): an execution's thread reading os.environ meanwhile (moto's
+        # Step Functions interpreter, AWS_REGION) must never see it empty.
+        for name in [n for n in os.environ if n not in saved_env]:
+            os.environ.pop(name, None)
         os.environ.update(saved_env)
         sys.path[:] = saved_path
 

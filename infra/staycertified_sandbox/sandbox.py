@@ -356,8 +356,9 @@ class Sandbox:
             cause=described.get("cause"),
         )
 
-    def wait_for_executions(self, timeout: float = EXECUTION_WAIT_SECONDS) -> None:
+    def wait_for_executions(self, timeout: float | None = None) -> None:
         """Until no execution is RUNNING (one waiting for a task token counts as settled)."""
+        timeout = EXECUTION_WAIT_SECONDS if timeout is None else timeout
         deadline = time.monotonic() + timeout
         client = self.client("stepfunctions")
         machines = [m["stateMachineArn"] for m in client.list_state_machines()["stateMachines"]]
@@ -379,11 +380,15 @@ class Sandbox:
 
     @staticmethod
     def _is_busy(client: Any, arn: str) -> bool:
+        # moto ignores reverseOrder: the last event is the newest by id.
         history = client.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=1)[
             "events"
         ]
         if not history:
             return True
+        if len(history) > 1 or history[0]["type"] == "ExecutionStarted":
+            pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
+            history = [max((e for p in pages for e in p["events"]), key=lambda e: e["id"])]
         last = history[0]
         scheduled = last.get("taskScheduledEventDetails") or {}
         return not (

@@ -164,7 +164,9 @@ def sam_translate(packaged: dict[str, Any], parameters: dict[str, Any]) -> dict[
 
 
 def substitute_definitions(cfn: dict[str, Any]) -> None:
-    """DefinitionString + DefinitionSubstitutions -> one `Fn::Sub`, which moto resolves."""
+    """DefinitionString + DefinitionSubstitutions -> one `Fn::Join` of the definition's
+    text and the substitutions' values (intrinsics moto resolves). Not a `Fn::Sub`:
+    moto's runs `string.Template`, which turns the context object's `$$.` into `$.`."""
     for resource in cfn.get("Resources", {}).values():
         if resource.get("Type") != "AWS::StepFunctions::StateMachine":
             continue
@@ -178,7 +180,22 @@ def substitute_definitions(cfn: dict[str, Any]) -> None:
             if not all(isinstance(part, str) for part in parts):
                 raise ValueError("DefinitionString Fn::Join must hold plain strings")
             definition = separator.join(parts)
-        props["DefinitionString"] = {"Fn::Sub": [definition, substitutions]}
+        props["DefinitionString"] = _join_substituted(definition, substitutions)
+
+
+def _join_substituted(definition: str, substitutions: dict[str, Any]) -> dict[str, Any]:
+    import re
+
+    parts: list[Any] = []
+    last = 0
+    for found in re.finditer(r"\$\{([A-Za-z0-9_]+)\}", definition):
+        if found.group(1) not in substitutions:
+            continue
+        parts.append(definition[last : found.start()])
+        parts.append(substitutions[found.group(1)])
+        last = found.end()
+    parts.append(definition[last:])
+    return {"Fn::Join": ["", [part for part in parts if part != ""]]}
 
 
 def detach_bucket_notifications(cfn: dict[str, Any]) -> dict[str, Any]:

@@ -121,14 +121,17 @@ def test_r37_status_shows_the_open_audit_case(year: AuditYear) -> None:
     status, body = year.sb.api("GET", f"/members/{member_id}/status", as_member=member_id)
     assert status == 200, body
     [cert] = body["certifications"]
-    assert cert["audit"] == {
+    audit = cert["audit"]
+    assert {k: audit[k] for k in ("caseId", "auditYear", "cycleStart", "cycleEnd", "status")} == {
         "caseId": case["caseId"],
         "auditYear": 2026,
         "cycleStart": "2022-06-10",
         "cycleEnd": "2025-06-09",
         "status": "OPEN",
-        "respondBy": case["respondBy"],
     }
+    assert audit["respondBy"] == case["respondBy"]
+    assert audit["href"] == f"/members/{member_id}/audits/{case['caseId']}"  # R27: the link
+    assert "upload proof for 1 item(s)" in audit["nextAction"]
     assert "UPLOAD_AUDIT_DOCUMENTS" in [a["action"] for a in cert["nextActions"]]
 
 

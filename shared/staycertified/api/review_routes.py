@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DOCUMENT_ID = r"^DOC-[A-Z0-9]{1,40}$"
 OWNER_ID = r"^[A-Za-z0-9_-]{1,80}$"
+CASE_ID = r"^AUD-[0-9]{4}-[A-Za-z0-9_-]{1,40}$"
+ITEM_ID = r"^[A-Za-z0-9_.:-]{1,120}$"
 
 
 @functools.cache
@@ -47,6 +49,11 @@ def _document_out(document: Any) -> Any:
 
 
 def register_review_routes(app: "APIGatewayHttpResolver") -> None:
+    register_document_routes(app)
+    register_audit_routes(app)
+
+
+def register_document_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
@@ -191,4 +198,238 @@ def register_review_routes(app: "APIGatewayHttpResolver") -> None:
             decided_at=document.decided_at,
             download_url=url,
             download_expires_at=expires,
+        )
+
+
+def case_out(loaded: Any) -> Any:
+    from staycertified.api.audit_schemas import AuditCaseOut, AuditItemOut, CycleSpan
+    from staycertified.audits.case import next_step
+
+    review, case = loaded.review, loaded.case
+    step = next_step(review)
+    return AuditCaseOut(
+        case_id=case.case_id,
+        audit_year=case.audit_year,
+        certificate_number=case.certificate_number,
+        cycle=CycleSpan(start=case.cycle_start, end=case.cycle_end),
+        status=case.status.value,
+        respond_by=case.deadline,
+        reminder_on=case.reminder_on,
+        extended_to=case.extended_to,
+        extension_reason=case.extension_reason,
+        submitted_on=case.submitted_on,
+        decided_on=case.decided_on,
+        outcome_reason=case.outcome_reason,
+        points_required=float(review.points_required),
+        points_verified=float(review.points_verified),
+        items=[
+            AuditItemOut(
+                item_id=i.item_id,
+                title=i.title,
+                category=i.category.value if i.category is not None else None,
+                points=float(i.points),
+                source=i.source.value,
+                verification=i.verification.value,
+                points_verified=float(i.points_verified),
+                reason=i.reason,
+                documents=list(i.documents),
+            )
+            for i in review.items
+        ],
+        next_action=step[1] if step else None,
+    )
+
+
+def _case_errors(call: Any) -> Any:
+    """Runs a case operation: unknown → 404, a concurrent change → 409."""
+    from staycertified.audits.review import AUDIT_CASE_CHANGED, CaseChanged
+
+    try:
+        return call()
+    except LookupError:
+        raise errors.not_found("audit case") from None
+    except CaseChanged:
+        raise errors.ApiError(
+            409, AUDIT_CASE_CHANGED, "The case changed meanwhile: read it again."
+        ) from None
+
+
+def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+    from staycertified.api.audit_schemas import (
+        AuditCaseList,
+        AuditCaseOut,
+        AuditCaseSummary,
+        CaseDecisionIn,
+        ExtensionIn,
+        ItemDecisionIn,
+    )
+    from staycertified.api.clock import request_instant
+    from staycertified.api.resolver import (
+        MEMBER_ID,
+        _context,
+        _error_responses,
+        _require_member_access,
+        _require_staff,
+    )
+    from staycertified.documents.grants import iso_instant
+
+    MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
+    CaseId = Annotated[str, Path(pattern=CASE_ID, description="The audit case's id.")]
+
+    def _staff() -> tuple[Any, str, Any, str]:
+        table, caller, today = _context(app)
+        _require_staff(caller)
+        at = iso_instant(request_instant(app.current_event.raw_event))
+        return table, caller.username or "staff", today, at
+
+    @app.get(
+        "/members/<memberId>/audits/<caseId>",
+        summary="The member's audit case: items, verification, deadline (R27)",
+        tags=["audits"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The case."}} | _error_responses(400, 401, 404),
+    )
+    def get_case(memberId: MemberId, caseId: CaseId) -> AuditCaseOut:
+        from staycertified.audits.case import load_case
+
+        table, caller, _ = _context(app)
+        _require_member_access(caller, memberId)
+        loaded = load_case(table, memberId, caseId)
+        if loaded is None:
+            raise errors.not_found("audit case")
+        return case_out(loaded)
+
+    @app.post(
+        "/members/<memberId>/audits/<caseId>/submit",
+        summary="Submit the audit case for review (R27); refused while proof is missing",
+        tags=["audits"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The case, SUBMITTED (or PASSED)."}}
+        | _error_responses(400, 401, 404, 409, 422),
+    )
+    def submit_case(memberId: MemberId, caseId: CaseId) -> AuditCaseOut:
+        from staycertified.audits import review
+
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        return case_out(_case_errors(lambda: review.submit(table, memberId, caseId, today)))
+
+    @app.get(
+        "/staff/audits",
+        summary="Audit cases in one status, oldest first, paged (R27)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "A page of cases and the next cursor."}}
+        | _error_responses(400, 401, 403),
+    )
+    def list_cases(
+        status: Annotated[str, Query(pattern="^(OPEN|SUBMITTED|PASSED|FAILED)$")] = "SUBMITTED",
+        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+        cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[0-9A-Za-z#_-]+$")] = None,
+    ) -> AuditCaseList:
+        from staycertified.store.audit_cases import cases_by_status
+
+        table, _, _, _ = _staff()
+        cases, after = cases_by_status(table, status, limit=limit, after=cursor)
+        return AuditCaseList(
+            cases=[
+                AuditCaseSummary(
+                    case_id=c.case_id,
+                    member_id=c.member_id,
+                    certificate_number=c.certificate_number,
+                    audit_year=c.audit_year,
+                    status=c.status.value,
+                    opened_on=c.opened_on,
+                    respond_by=c.deadline,
+                    submitted_on=c.submitted_on,
+                )
+                for c in cases
+            ],
+            next=after,
+        )
+
+    @app.post(
+        "/staff/audits/<caseId>/items/<itemId>/decision",
+        summary="Staff verify (points, at most those claimed) or reject an item (R27)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The case after the decision."}}
+        | _error_responses(400, 401, 403, 404, 409, 422),
+    )
+    def decide_item(
+        caseId: CaseId,
+        itemId: Annotated[str, Path(pattern=ITEM_ID)],
+        decision: Annotated[ItemDecisionIn, Body(embed=False)],
+    ) -> AuditCaseOut:
+        from staycertified.audits import review
+
+        table, by, today, at = _staff()
+        return case_out(
+            _case_errors(
+                lambda: review.decide_item(
+                    table,
+                    caseId,
+                    itemId,
+                    decision=decision.decision,
+                    points=decision.points,
+                    reason=decision.reason,
+                    by=by,
+                    at=at,
+                    today=today,
+                )
+            )
+        )
+
+    @app.post(
+        "/staff/audits/<caseId>/extension",
+        summary="Staff extend the deadline once, at most the policy's maximum (R27)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The case with its new deadline."}}
+        | _error_responses(400, 401, 403, 404, 409, 422),
+    )
+    def extend_case(
+        caseId: CaseId, extension: Annotated[ExtensionIn, Body(embed=False)]
+    ) -> AuditCaseOut:
+        from staycertified.audits import review
+        from staycertified.policy import load_policy
+
+        table, by, today, at = _staff()
+        return case_out(
+            _case_errors(
+                lambda: review.extend(
+                    table,
+                    caseId,
+                    days=extension.days,
+                    reason=extension.reason,
+                    by=by,
+                    at=at,
+                    today=today,
+                    policy=load_policy(),
+                )
+            )
+        )
+
+    @app.post(
+        "/staff/audits/<caseId>/decision",
+        summary="Staff close a submitted case short: FAILED, with a reason (R27, R22.3)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The case, FAILED."}}
+        | _error_responses(400, 401, 403, 404, 409, 422),
+    )
+    def decide_case(
+        caseId: CaseId, decision: Annotated[CaseDecisionIn, Body(embed=False)]
+    ) -> AuditCaseOut:
+        from staycertified.audits import review
+
+        table, by, today, _ = _staff()
+        return case_out(
+            _case_errors(
+                lambda: review.close_short(
+                    table, caseId, reason=decision.reason, by=by, today=today
+                )
+            )
         )

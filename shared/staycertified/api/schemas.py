@@ -117,6 +117,10 @@ class AuditOut(Camel):
     cycle_end: date
     status: Literal["OPEN", "SUBMITTED", "PASSED", "FAILED"]
     respond_by: date
+    href: str | None = None
+    next_action: str | None = None
+    points_required: float | None = None
+    points_verified: float | None = None
 
 
 class RecertificationOut(Camel):
@@ -127,7 +131,9 @@ class RecertificationOut(Camel):
 
 
 class NextAction(Camel):
-    action: Literal["PAY_INVOICE", "RECORD_POINTS", "RECERTIFY", "UPLOAD_AUDIT_DOCUMENTS"]
+    action: Literal[
+        "PAY_INVOICE", "RECORD_POINTS", "RECERTIFY", "UPLOAD_AUDIT_DOCUMENTS", "SUBMIT_AUDIT_CASE"
+    ]
     rule: str = ""
     message: str = ""
     invoice_id: str | None = None

@@ -4,6 +4,7 @@ questions the routes need. Pure: takes the member record and "today".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.decisions import NextAction as DomainNextAction
     from staycertified.domain.standing import StandingDecision
     from staycertified.policy.model import Policy
+    from staycertified.store.documents import StoredDocument
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
@@ -168,15 +170,63 @@ def _open_audit(cert: CertificationRecord) -> AuditCase | None:
     return max(cases, key=lambda c: c.audit_year, default=None)
 
 
-def _audit_out(case: AuditCase) -> AuditOut:
+def _shown_audit(cert: CertificationRecord, today: date) -> AuditCase | None:
+    """R37: the open case, else this year's decided one (its outcome)."""
+    open_case = _open_audit(cert)
+    if open_case is not None:
+        return open_case
+    this_year = [c for c in cert.audit_cases if c.audit_year == today.year]
+    return max(this_year, key=lambda c: c.opened_on, default=None)
+
+
+def _audit_out(
+    cert: CertificationRecord, case: AuditCase, documents: Sequence[StoredDocument]
+) -> AuditOut:
+    """R27, R37: the case, a link to it, and what is left for the member to do."""
+    from staycertified.audits.case import next_step, review_from
+
+    review = review_from(cert, case, [d for d in documents if d.owner_id == case.case_id])
+    step = next_step(review)
+    member_id = cert.certification.member_id
     return AuditOut(
         case_id=case.case_id,
         audit_year=case.audit_year,
         cycle_start=case.cycle_start,
         cycle_end=case.cycle_end,
         status=case.status.value,  # type: ignore[arg-type]
-        respond_by=case.respond_by,
+        respond_by=case.deadline,
+        href=f"/members/{member_id}/audits/{case.case_id}",
+        next_action=step[1] if step else None,
+        points_required=float(review.points_required),
+        points_verified=float(review.points_verified),
     )
+
+
+def _audit_actions(
+    actions: list[NextAction], cert: CertificationRecord, documents: Sequence[StoredDocument]
+) -> list[NextAction]:
+    """R24, R27: the audit's next action says what is left (upload, submit, nothing)."""
+    from staycertified.audits.case import next_step, review_from
+
+    result = []
+    for action in actions:
+        if action.action != "UPLOAD_AUDIT_DOCUMENTS" or action.case_id is None:
+            result.append(action)
+            continue
+        case = next((c for c in cert.audit_cases if c.case_id == action.case_id), None)
+        if case is None:
+            result.append(action)
+            continue
+        review = review_from(cert, case, [d for d in documents if d.owner_id == case.case_id])
+        step = next_step(review)
+        if step is not None:
+            kind, message = step
+            result.append(
+                action.model_copy(
+                    update={"action": kind, "message": message, "due_by": case.deadline}
+                )
+            )
+    return result
 
 
 def _next_invoice(cert: CertificationRecord, decision: StandingDecision) -> NextInvoice | None:
@@ -210,7 +260,10 @@ def _action(action: DomainNextAction) -> NextAction:
 
 
 def certification_status(
-    cert: CertificationRecord, today: date, policy: Policy
+    cert: CertificationRecord,
+    today: date,
+    policy: Policy,
+    documents: Sequence[StoredDocument] = (),
 ) -> CertificationStatus:
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
     decision = _standing(cert, today, policy)
@@ -224,7 +277,7 @@ def certification_status(
         policy,
         today,
     ).compliant
-    audit = _open_audit(cert)
+    audit = _shown_audit(cert, today)
     recertification = None
     if decision.status == Standing.RECERTIFICATION_REQUIRED:
         recertification = RecertificationOut(
@@ -251,9 +304,9 @@ def certification_status(
             days_left=decision.days_left,
             compliant=compliant,
         ),
-        audit=None if audit is None else _audit_out(audit),
+        audit=None if audit is None else _audit_out(cert, audit, documents),
         recertification=recertification,
-        next_actions=[_action(a) for a in decision.next_actions],
+        next_actions=_audit_actions([_action(a) for a in decision.next_actions], cert, documents),
     )
 
 
@@ -261,7 +314,9 @@ def member_status(record: MemberRecord, today: date, policy: Policy) -> MemberSt
     return MemberStatus(
         member_id=record.member.member_id,
         as_of=today,
-        certifications=[certification_status(c, today, policy) for c in record.certifications],
+        certifications=[
+            certification_status(c, today, policy, record.documents) for c in record.certifications
+        ],
     )
 
 

@@ -69,12 +69,42 @@ def load_case(table: Any, member_id: str, case_id: str) -> LoadedCase | None:
     record = load_member(table, member_id)
     if record is None:
         return None
+    return case_in(record, case_id)
+
+
+def case_in(record: MemberRecord, case_id: str) -> LoadedCase | None:
+    """The case with this id in a member record already read, reviewed."""
     for cert in record.certifications:
         case = next((c for c in cert.audit_cases if c.case_id == case_id), None)
         if case is not None:
-            documents = list(document_store.list_documents(table, member_id, case_id))
+            documents = [d for d in record.documents if d.owner_id == case_id]
             return LoadedCase(record, cert, review_from(cert, case, documents), tuple(documents))
     return None
+
+
+def next_step(review: CaseReview) -> tuple[str, str] | None:
+    """R27, R24: what is left for the member to do (action kind, message), None if nothing."""
+    case = review.case
+    deadline = case.deadline.isoformat()
+    if not case.is_open:
+        return None
+    missing = review.missing_proof
+    rejected = [i.item_id for i in review.items if i.verification.value == "REJECTED"]
+    if case.status.value == "SUBMITTED":
+        if not rejected:
+            return None
+        return (
+            "UPLOAD_AUDIT_DOCUMENTS",
+            f"upload a new document for {len(rejected)} rejected item(s) and submit the "
+            f"audit case again by {deadline}",
+        )
+    if missing:
+        return (
+            "UPLOAD_AUDIT_DOCUMENTS",
+            f"upload proof for {len(missing)} item(s) of audit case {case.case_id}, then "
+            f"submit it, by {deadline}",
+        )
+    return ("SUBMIT_AUDIT_CASE", f"submit audit case {case.case_id} by {deadline}")
 
 
 class AuditUploads:

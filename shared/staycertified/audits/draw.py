@@ -93,9 +93,14 @@ class AuditDrawRun:
         mail_bucket: str,
         policy: Policy,
         new_seed: Callable[[int], str] = secrets.token_hex,
+        start_case: Callable[[str, str, str], bool] | None = None,
     ) -> None:
+        from staycertified.audits import workflow
+
         self.table, self.s3, self.mail_bucket = table, s3, mail_bucket
         self.policy, self.new_seed = policy, new_seed
+        # R27: each case is an execution named by its case id (a rerun starts none twice).
+        self.start_case = start_case or workflow.start
 
     def _put_json(self, key: str, body: Any) -> None:
         self.s3.put_object(
@@ -187,13 +192,14 @@ class AuditDrawRun:
             pool = tuple(stored_json["pool"])
             selected = [Selected.model_validate(s) for s in stored_json["selected"]]
 
-        opened = 0
+        opened = started = 0
         items = []
         for one in selected:
             case, new = open_audit_case(
                 self.table, one.member_id, open_case(year, one.cycle, run.as_of, self.policy)
             )
             opened += new
+            started += self.start_case(one.member_id, case.case_id, one.certificate_number)
             items.append(
                 {
                     "runId": run.run_id,
@@ -220,6 +226,7 @@ class AuditDrawRun:
             "selectedCount": len(selected),
             "casesOpened": opened,
             "casesExisting": len(selected) - opened,
+            "caseExecutionsStarted": started,
             "drawKey": stored.draw_object,
             "selectedKey": selected_object(year),
             "rules": ["R25", "R26"],

@@ -40,6 +40,7 @@ AUDIT_ITEM_NO_PROOF = "AUDIT_ITEM_NO_PROOF"
 AUDIT_POINTS_ABOVE_CLAIM = "AUDIT_POINTS_ABOVE_CLAIM"
 AUDIT_EXTENSION_USED = "AUDIT_EXTENSION_USED"
 AUDIT_EXTENSION_TOO_LONG = "AUDIT_EXTENSION_TOO_LONG"
+AUDIT_REASON_REQUIRED = "AUDIT_REASON_REQUIRED"
 
 VERIFIED = "VERIFIED"
 REJECTED = "REJECTED"
@@ -203,8 +204,10 @@ def _review_item(
         return ReviewedItem(
             **base, verification=Verification.VERIFIED, points_verified=item.points, documents=ids
         )
-    if decision is not None:  # rejected: open again once a newer document is received
-        newer = [d for d in received if (d.uploaded_at or "") > decision.decided_at]
+    if decision is not None:
+        # Rejected: a rejection also rejects the documents it judged, so a document
+        # still RECEIVED came after it: the item has new proof to review.
+        newer = [d for d in mine if d.status == "RECEIVED"]
         state = Verification.PROOF_RECEIVED if newer else Verification.REJECTED
         return ReviewedItem(
             **base,
@@ -291,6 +294,8 @@ def decide_item(
         Verification.VERIFIED,
     ):
         raise _refuse(AUDIT_ITEM_NO_PROOF, f"item {item_id} has no document to review")
+    if decision == REJECTED and not reason.strip():
+        raise _refuse(AUDIT_REASON_REQUIRED, "a rejection needs a reason the member can act on")
     granted = item.points if points is None else points
     if decision == VERIFIED and (granted > item.points or granted < 0):
         raise _refuse(

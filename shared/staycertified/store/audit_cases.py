@@ -48,7 +48,7 @@ def audit_case_item(member_id: str, case: AuditCase) -> dict[str, Any]:
         PK=keys.member_pk(member_id),
         SK=audit_case_sk(case.case_id),
         GSI1PK=audit_status_gsi1pk(case.status.value),
-        GSI1SK=f"{case.opened_on.isoformat()}#{case.case_id}",
+        GSI1SK=f"{(case.submitted_on or case.opened_on).isoformat()}#{case.case_id}",
     )
 
 
@@ -138,3 +138,33 @@ def open_audit_case(table: Table, member_id: str, case: AuditCase) -> tuple[Audi
         assert item is not None
         return from_item(AuditCase, item), False
     return case, True
+
+
+# ---------------------------------------------------------------- the case's workflow
+
+
+def task_sk(case_id: str) -> str:
+    return f"AUDIT#{case_id}#TASK"
+
+
+def put_task_token(table: Table, member_id: str, case_id: str, stage: str, token: str) -> None:
+    """The task token the case's execution waits on (one at a time), with its stage."""
+    table.put_item(
+        Item={
+            "PK": keys.member_pk(member_id),
+            "SK": task_sk(case_id),
+            "entity": "AuditCaseTask",
+            "stage": stage,
+            "token": token,
+        }
+    )
+
+
+def take_task_token(table: Table, member_id: str, case_id: str) -> str | None:
+    """The waiting token, removed so that only one caller resumes it; None if none waits."""
+    answer = table.delete_item(
+        Key={"PK": keys.member_pk(member_id), "SK": task_sk(case_id)}, ReturnValues="ALL_OLD"
+    )
+    old = answer.get("Attributes") or {}
+    token = old.get("token")
+    return str(token) if token else None

@@ -18,6 +18,7 @@ from staycertified.domain.model import (
     Member,
 )
 from staycertified.store import keys
+from staycertified.store.documents import DOCUMENT, StoredDocument
 from staycertified.store.table import from_item, query_all, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +68,7 @@ class MemberRecord(BaseModel):
 
     member: Member
     certifications: list[CertificationRecord]
+    documents: list[StoredDocument] = Field(default_factory=list)  # uploads (R15), every owner
 
     def certification(self, certificate_number: str) -> CertificationRecord | None:
         return next(
@@ -163,6 +165,7 @@ def assemble_member_record(
     member: Member | None = None
     certifications: dict[str, Certification] = {}
     parts: dict[str, dict[str, list[BaseModel]]] = {}
+    documents: list[StoredDocument] = []
     for item in items:
         kind = item.get("entity")
         if kind == MEMBER:
@@ -171,6 +174,8 @@ def assemble_member_record(
             data = {k: v for k, v in item.items() if k != "member_last_name"}
             cert = from_item(Certification, data)
             certifications[cert.certificate_number] = cert
+        elif kind == DOCUMENT:
+            documents.append(from_item(StoredDocument, item))
         elif kind in _ENTITY_MODELS:
             entity = from_item(_ENTITY_MODELS[kind], item)
             certno = str(getattr(entity, "certificate_number"))  # noqa: B009
@@ -181,7 +186,7 @@ def assemble_member_record(
         CertificationRecord(certification=cert, **parts.get(certno, {}))  # type: ignore[arg-type]
         for certno, cert in sorted(certifications.items())
     ]
-    return MemberRecord(member=member, certifications=records)
+    return MemberRecord(member=member, certifications=records, documents=documents)
 
 
 def find_certification(table: Table, certificate_number: str) -> tuple[Certification, str] | None:

@@ -1,0 +1,63 @@
+"""Audit deadlines as data (R26, R27): the daily sweep's audit step.
+
+The open cases are found on GSI1 (AUDITSTATUS#OPEN, AUDITSTATUS#SUBMITTED: a few
+percent of the pool a year, never a Scan). For each, on the sweep's day:
+
+- the day after its deadline (`respondBy`, or the extended date) a case that has
+  not passed FAILS (`audits.review.fail_if_due`) and its execution is resumed
+  (it applies the outcome); a submitted case still waiting for staff does not;
+- from its reminder day to its deadline, while nothing has been submitted, the
+  reminder goes by email and mail, once per channel (the notice ledger), so a
+  missed day catches up and a second run sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from staycertified.audits import outcome_notices, review
+from staycertified.audits.case import load_case
+from staycertified.domain.audit_review import reminder_due_on
+from staycertified.store.audit_cases import cases_by_status
+
+
+class AuditDeadlinesReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    open_cases: int = 0
+    failed: int = 0
+    reminders_sent: int = 0
+
+
+def run_audit_deadlines(
+    table: Any, today: date, policy: Any, *, send_email: Any, post_letter: Any
+) -> AuditDeadlinesReport:
+    report = AuditDeadlinesReport()
+    ports = outcome_notices.Ports(
+        table=table,
+        send_email=send_email,
+        post_letter=post_letter,
+        policy=policy,
+        today=today,
+        run_id=f"lifecycle-{today.isoformat()}",
+    )
+    for status in ("OPEN", "SUBMITTED"):
+        cases, _ = cases_by_status(table, status)
+        for case in cases:
+            if case.member_id is None:
+                continue
+            report.open_cases += 1
+            if review.fail_if_due(table, case.member_id, case.case_id, today) == "FAILED":
+                report.failed += 1
+                continue
+            if not reminder_due_on(case, today):
+                continue
+            loaded = load_case(table, case.member_id, case.case_id)
+            if loaded is None or not reminder_due_on(loaded.case, today):
+                continue
+            sent = outcome_notices.send_reminder(loaded, ports)
+            report.reminders_sent += sum(1 for outcome in sent.values() if outcome == "SENT")
+    return report
