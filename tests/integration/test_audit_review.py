@@ -287,6 +287,7 @@ def test_r27_r22_no_response_fails_the_day_after_respond_by(year: Year) -> None:
     assert f["silent_case"]["status"] == "FAILED"
     assert f["silent_case"]["decidedOn"] == "2026-03-04"
     status, body = f["silent_status"]
+    assert status == 200, body
     [cert] = body["certifications"]
     assert cert["status"] == "RECERTIFICATION_REQUIRED"
     assert ("R22", "AUDIT_FAILED") in {(r["rule"], r["code"]) for r in cert["reasons"]}

@@ -117,7 +117,6 @@ def content_for(
         "points_required": f"{required.normalize():f}",
         "respond_by": case.respond_by.isoformat(),
         "reminder_on": case.reminder_on.isoformat(),
-        "upload_prefix": f"uploads/{member.member_id}/{case.case_id}/",
     }
 
 

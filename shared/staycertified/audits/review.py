@@ -69,18 +69,56 @@ def apply_outcome(
         _save(table, loaded, decided)
     final = status if case.is_open else case.status
     if final == AuditStatus.FAILED:
-        from staycertified.store import keys
-
-        failed_on = case.decided_on or today
-        table.update_item(
-            Key={
-                "PK": keys.member_pk(member_id),
-                "SK": keys.cert_sk(case.certificate_number),
-            },
-            UpdateExpression="SET audit_failed_on = if_not_exists(audit_failed_on, :day)",
-            ExpressionAttributeValues={":day": failed_on.isoformat()},
-        )
+        _record_failure(table, loaded, case.decided_on or today, reason)
     return _reload(table, member_id, case.case_id)
+
+
+def _record_failure(table: Any, loaded: LoadedCase, failed_on: date, reason: str) -> None:
+    """R22.3: `audit_failed_on` on the certification with the AuditFailed event (one
+    transaction, once), then the R22 transition with its RecertificationRequired
+    event (`store.cycles`, once). The badges capability hears both."""
+    from staycertified.events import catalog, outbox
+    from staycertified.store import keys
+    from staycertified.store.cycles import record_recertification_required
+    from staycertified.store.table import is_conditional_check_failure
+
+    member_id, case = loaded.record.member.member_id, loaded.case
+    certification = loaded.certification.certification
+    update = {
+        "TableName": table.name,
+        "Key": {"PK": keys.member_pk(member_id), "SK": keys.cert_sk(case.certificate_number)},
+        "UpdateExpression": "SET audit_failed_on = :day",
+        "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(audit_failed_on)",
+        "ExpressionAttributeValues": {":day": failed_on.isoformat()},
+    }
+    event = catalog.audit_failed(
+        member_id=member_id,
+        certificate_number=case.certificate_number,
+        case_id=case.case_id,
+        cycle_start=case.cycle_start,
+        cycle_end=case.cycle_end,
+        reason="DEADLINE_PASSED" if "deadline" in reason else "POINTS_SHORT",
+        occurred_on=failed_on,
+    )
+    try:
+        outbox.transact(table, [{"Update": update}], [event])
+    except Exception as error:
+        if not is_conditional_check_failure(error):
+            raise
+    record_recertification_required(
+        table,
+        member_id,
+        case.certificate_number,
+        failed_on,
+        event=catalog.recertification_required(
+            member_id=member_id,
+            certificate_number=case.certificate_number,
+            reason="AUDIT_FAILED",
+            certified_on=certification.certified_on,
+            since=failed_on,
+            occurred_on=failed_on,
+        ),
+    )
 
 
 def _wake(table: Any, loaded: LoadedCase) -> None:
