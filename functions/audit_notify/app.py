@@ -38,6 +38,8 @@ def default_ports() -> Any:
         send_email=send_email,
         post_letter=post_letter,
         policy=load_policy(),
+        s3=clients.s3(),
+        mail_bucket=os.environ["MAIL_BUCKET"],
     )
 
 

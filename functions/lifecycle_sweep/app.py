@@ -31,17 +31,21 @@ def handle(
     from staycertified.notify.email import send_email as ses_send
     from staycertified.notify.mailroom import post_letter as mail_post
     from staycertified.policy import load_policy
+    from staycertified.renewals import clients
 
     config = settings.settings()
     run = ScheduledRun.model_validate(event)
     today = scheduled_day(run.scheduled_time, config.body_time_zone)
     table = table if table is not None else settings.table()
+    mail_bucket = config.mail_bucket
     report = run_sweep(
         table,
         today,
         load_policy(),
         send_email=send_email or ses_send,
         post_letter=post_letter or mail_post,
+        s3=clients.s3() if mail_bucket else None,
+        mail_bucket=mail_bucket,
     )
     metrics.add_metric(name="CyclesRolledOver", unit=MetricUnit.Count, value=report.rolled_over)
     metrics.add_metric(

@@ -51,6 +51,8 @@ class Ports:
     send_email: Callable[..., str]
     post_letter: Callable[..., str]
     policy: Policy
+    s3: Any = None  # with mail_bucket: the case's letter row for the run's manifest
+    mail_bucket: str = ""
 
 
 def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
@@ -91,6 +93,11 @@ def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
         for delivery in outbox.send(notice):
             result["outcomes"][delivery.channel.value] = delivery.outcome
             result["flags"].extend(delivery.notes)
+    if outbox.letters and ports.s3 is not None and ports.mail_bucket:
+        from staycertified.notify.manifest import put_letter_row
+
+        [row] = outbox.letters
+        put_letter_row(ports.s3, ports.mail_bucket, item.run_id, item.case_id, row)
     return result
 
 

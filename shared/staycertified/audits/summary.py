@@ -1,4 +1,6 @@
-"""Summarise an audit run (R25, R26): `audits/<year>/report.json` and EMF metrics.
+"""Summarise an audit run (R25, R26): `audits/<year>/report.json`, the run's
+print-house manifest (`runs/<runId>/manifest.csv`, every audit letter of the run,
+gathered from the rows each notice step wrote) and EMF metrics.
 
 Counts only (no names, no addresses): the draw's counts, notices per channel and
 outcome, items skipped or failed.
@@ -50,6 +52,18 @@ def summarize(
         "failedItems": failed,
         "rules": ["R25", "R26"],
     }
+    if draw.get("runId"):
+        from staycertified.notify.manifest import (
+            gather_letter_rows,
+            run_manifest_key,
+            write_manifest,
+        )
+
+        letters = gather_letter_rows(s3, mail_bucket, str(draw["runId"]))
+        report["letters"] = len(letters)
+        report["manifestKey"] = write_manifest(
+            s3, mail_bucket, run_manifest_key(str(draw["runId"])), letters
+        )
     key = report_object(year)
     s3.put_object(
         Bucket=mail_bucket,

@@ -73,6 +73,7 @@ class SweepReport(BaseModel):
     notices_undeliverable: int = 0
     notices_already_sent: int = 0
     notices_resent_after_interruption: int = 0
+    manifest_key: str | None = None
 
 
 class Sweep:
@@ -86,8 +87,12 @@ class Sweep:
         *,
         send_email: SendEmail,
         post_letter: PostLetter,
+        s3: Any = None,
+        mail_bucket: str = "",
     ) -> None:
         self.table = table
+        self.s3 = s3
+        self.mail_bucket = mail_bucket
         self.today = today
         self.policy = policy
         self.send_email = send_email
@@ -320,8 +325,18 @@ class Sweep:
         finally:
             if self._outbox is not None:
                 self._outbox.close()
+                self._write_manifest(self._outbox.letters)
         cycle_store.record_sweep_day(self.table, self.today)
         return self.report
+
+    def _write_manifest(self, letters: list[Any]) -> None:
+        """The day's print-house manifest (`manifests/<day>.csv`): every letter of the day."""
+        from staycertified.notify.manifest import add_to_manifest, day_manifest_key
+
+        if letters and self.s3 is not None and self.mail_bucket:
+            key = day_manifest_key(self.today.isoformat())
+            add_to_manifest(self.s3, self.mail_bucket, key, letters)
+            self.report.manifest_key = key
 
 
 def _points(value: Decimal) -> str:
@@ -343,7 +358,6 @@ def _firsts_of_months(first: date, last: date) -> list[date]:
     ]
 
 
-def run_sweep(
-    table: Table, today: date, policy: Policy, *, send_email: SendEmail, post_letter: PostLetter
-) -> SweepReport:
-    return Sweep(table, today, policy, send_email=send_email, post_letter=post_letter).run()
+def run_sweep(table: Table, today: date, policy: Policy, **ports: Any) -> SweepReport:
+    """One day's run; `ports`: send_email, post_letter, and s3 + mail_bucket for the manifest."""
+    return Sweep(table, today, policy, **ports).run()

@@ -69,7 +69,7 @@ class LetterAdapter:
     def render(self, kind: NoticeKind, notice: Notice, context: dict[str, Any]) -> Any:
         """`context["org"]` (the organisation profile) gives the return address."""
         from staycertified.notify.letters import render_letter
-        from staycertified.notify.render import render_letter_body
+        from staycertified.notify.render import format_day, render_letter_body
 
         assert notice.member.address is not None
         org: OrganisationProfile = context["org"]
@@ -77,7 +77,7 @@ class LetterAdapter:
         return render_letter(
             title=body.title,
             address_lines=notice.member.address.lines(notice.member.full_name),
-            letter_date=notice.letter_date,
+            letter_date=format_day(notice.letter_date),
             blocks=body.blocks,
             return_address=org.postal_lines,
             creator=org.name,

@@ -31,11 +31,16 @@ def _sesv2() -> Any:
 
 
 def build_message(*, sender: str, to: str, subject: str, text: str, html: str, kind: str) -> bytes:
-    """The MIME message as SES receives it."""
+    """The MIME message as SES receives it: Date and Message-ID set (a message
+    without them reads as spam to many filters), text and HTML alternatives."""
+    from email.utils import formatdate, make_msgid
+
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message[KIND_HEADER] = kind
     message.set_content(text)
     message.add_alternative(html, subtype="html")

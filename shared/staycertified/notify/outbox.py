@@ -19,6 +19,7 @@ from staycertified.domain.model import Channel, Member
 from staycertified.notify.catalogue import notice_kind
 from staycertified.notify.channels import ADAPTERS, TransientError, Transport, is_transient
 from staycertified.notify.ledger import UNKNOWN, Claim, Ledger
+from staycertified.notify.manifest import ManifestRow
 from staycertified.store.notices import RESENT_AFTER_INTERRUPTION, LedgerEntry, NoticeStatus
 
 SENT = "SENT"
@@ -83,6 +84,7 @@ class Outbox:
         self.transports = dict(transports or {})
         self.org = org or config.organisation()
         self.logger = logger
+        self.letters: list[ManifestRow] = []  # every letter this outbox sent, for a manifest
 
     def __enter__(self) -> Outbox:
         return self
@@ -172,5 +174,19 @@ class Outbox:
         resent = claim == Claim.RESUMED
         final = claimed.model_copy(update={"status": NoticeStatus.SENT, **stored})
         self.ledger.mark(final)
+        if channel == Channel.MAIL:
+            self.letters.append(manifest_row(notice, final))
         flags = [*notes, RESENT_AFTER_INTERRUPTION] if resent else notes
         return Delivery(channel, SENT, final, flags, resent=resent)
+
+
+def manifest_row(notice: Notice, entry: LedgerEntry) -> ManifestRow:
+    """The print house's row of a letter sent for `notice`."""
+    address = notice.member.address
+    return ManifestRow(
+        letter_key=entry.letter_key or "",
+        address_lines=tuple(address.lines(notice.member.full_name) if address else ()),
+        kind=notice.kind,
+        invoice_id=notice.invoice_id or "",
+        pages=entry.pages or 1,
+    )

@@ -50,6 +50,25 @@ class RenderedLetterBody:
     blocks: tuple[LetterBlock, ...]
 
 
+def format_day(value: Any) -> str:
+    """The one date format of letters: "March 3, 2026" (a date, or an ISO date string)."""
+    from datetime import date
+
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value  # already formatted
+    if isinstance(value, date):
+        return f"{value:%B} {value.day}, {value.year}"
+    return str(value)
+
+
+def _day(context: Any, value: Any) -> str:
+    """Filter `day`: in a letter, the letters' one format; in an email, as given."""
+    return format_day(value) if context.get("channel") == "MAIL" else str(value)
+
+
 def _paragraphs(value: Any) -> Any:
     """Filter: plain text (blank-line separated) as escaped HTML paragraphs."""
     from markupsafe import Markup, escape
@@ -71,6 +90,7 @@ def environment() -> Any:
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["day"] = jinja2.pass_context(_day)
     return env
 
 
@@ -97,7 +117,7 @@ def _render_string(source: str, context: dict[str, Any]) -> str:
 def render_email(kind: NoticeKind, context: dict[str, Any]) -> RenderedEmail:
     """Subject (one line), text and HTML of `kind`'s email."""
     subject = " ".join(_render_string(kind.subject, context).split())
-    values = {**context, "subject": subject}
+    values = {**context, "subject": subject, "channel": "EMAIL"}
     text = _render(f"{kind.folder}/email.txt", values).strip("\n") + "\n"
     markup = _render(f"{kind.folder}/email.html", values)
     return RenderedEmail(subject=subject, text=text, html=markup)
@@ -105,7 +125,7 @@ def render_email(kind: NoticeKind, context: dict[str, Any]) -> RenderedEmail:
 
 def render_letter_body(kind: NoticeKind, context: dict[str, Any]) -> RenderedLetterBody:
     """The letter body of `kind` as blocks, for `notify.letters.render_letter`."""
-    source = _render(f"{kind.folder}/letter.txt", context)
+    source = _render(f"{kind.folder}/letter.txt", {**context, "channel": "MAIL"})
     return RenderedLetterBody(title=kind.title, blocks=tuple(parse_letter(source)))
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from staycertified.domain.model import Certification, Channel
+from staycertified.notify.manifest import ManifestRow
 
 
 class Wire(BaseModel):
@@ -36,16 +37,6 @@ class Batch(Wire):
     as_of: date = Field(alias="asOf")
     batch_no: int = Field(alias="batchNo")
     items: tuple[PlannedNotice, ...]
-
-
-class ManifestRow(Wire):
-    """One letter for the print-and-mail house."""
-
-    letter_key: str = Field(alias="letterKey")
-    address_lines: tuple[str, ...] = Field(alias="addressLines")
-    kind: str
-    invoice_id: str = Field(alias="invoiceId")
-    pages: int
 
 
 class Tally(Wire):

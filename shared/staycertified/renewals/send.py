@@ -162,7 +162,7 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
                 _fail(run, item, TEMPLATE_VALUE_MISSING)
                 continue
             for delivery in deliveries:
-                _count(run, batch, item, member, invoice, delivery)
+                _count(run, batch, item, notice, delivery)
     return _finish(batch, ports, run)
 
 
@@ -338,12 +338,7 @@ def _notice(
 
 
 def _count(
-    run: _Run,
-    batch: Batch,
-    item: PlannedNotice,
-    member: Member,
-    invoice: Invoice,
-    delivery: Delivery,
+    run: _Run, batch: Batch, item: PlannedNotice, notice: Notice, delivery: Delivery
 ) -> None:
     from staycertified.notify import outbox
 
@@ -356,7 +351,7 @@ def _count(
     if delivery.resent:
         run.resent += 1
     if outcome == SENT and delivery.channel == Channel.MAIL:
-        run.letters.append(_manifest_row(item, member, invoice, entry))
+        run.letters.append(outbox.manifest_row(notice, entry))
     run.count(item, delivery.channel.value, outcome)
 
 
@@ -366,19 +361,6 @@ def money(amount: Decimal) -> str:
 
 def _human(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
-
-
-def _manifest_row(
-    item: PlannedNotice, member: Member, invoice: Invoice, entry: LedgerEntry
-) -> ManifestRow:
-    lines = member.address.lines(member.full_name) if member.address else []
-    return ManifestRow(
-        letter_key=entry.letter_key or "",
-        address_lines=tuple(lines),
-        kind=item.step,
-        invoice_id=invoice.invoice_id,
-        pages=entry.pages or 1,
-    )
 
 
 # ---------------------------------------------------------------- finish

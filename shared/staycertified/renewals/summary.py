@@ -18,25 +18,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from typing import Any
 
+from staycertified.notify.manifest import run_manifest_key, write_manifest
 from staycertified.renewals.model import BatchPart, part_key
-
-MANIFEST_COLUMNS = (
-    "letter_key",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "address_line_4",
-    "address_line_5",
-    "kind",
-    "invoice_id",
-    "pages",
-)
 
 
 def summarize(
@@ -68,13 +55,7 @@ def summarize(
                 by_type[tally.certification_type] += tally.count
 
     letters = [letter for part in parts for letter in part.letters]
-    manifest_key = f"runs/{run_id}/manifest.csv"
-    s3.put_object(
-        Bucket=mail_bucket,
-        Key=manifest_key,
-        Body=_manifest_csv(letters).encode(),
-        ContentType="text/csv",
-    )
+    manifest_key = write_manifest(s3, mail_bucket, run_manifest_key(run_id), letters)
 
     report = {
         "runId": run_id,
@@ -137,16 +118,6 @@ def read_parts(
             continue
         parts.append(part)
     return parts, failed
-
-
-def _manifest_csv(letters: list[Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    for letter in letters:
-        lines = (list(letter.address_lines) + [""] * 5)[:5]
-        writer.writerow([letter.letter_key, *lines, letter.kind, letter.invoice_id, letter.pages])
-    return out.getvalue()
 
 
 def _emit(

@@ -86,6 +86,11 @@ def test_ccp_notices_go_at_180_90_30_7_days_once_each_by_email_and_mail_r17(
         "CCP_90",
     ]
     assert outbox.letters[0]["pdf"].startswith(b"%PDF")
+    # R43: the four notices of the cycle differ, and only the last says it is the last.
+    texts = [e["text"] for e in outbox.emails]
+    assert len(set(texts)) == 4
+    assert ["last notice" in text for text in texts] == [False, False, False, True]
+    assert "ends in 180 days" in texts[0] and "ends in 30 days" in texts[2]
 
 
 def test_no_notice_once_compliant_r17(table: Any, outbox: Outbox) -> None:
@@ -177,3 +182,26 @@ def test_missed_days_are_caught_up_and_a_notice_day_is_read_once_r17(
 
     assert [letter["key"].rsplit("/", 1)[1] for letter in outbox.letters] == ["CCP_7"]
     assert len(outbox.emails) == 1
+
+
+def test_r43_the_day_s_letters_are_in_one_print_house_manifest(
+    table: Any, outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from staycertified.notify.manifest import day_manifest_key, read_manifest
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="mail")
+    monkeypatch.setenv("MAIL_BUCKET", "mail")
+    load_rows(
+        table, [member_row("M1", certified_on="2023-03-15", cycle_points="12")], date(2025, 9, 1)
+    )
+    day = date(2025, 9, 15)  # 180 days before the cycle ends: CCP_180 by email and letter
+    report = run(table, outbox, day)
+    assert report["manifest_key"] == day_manifest_key(day.isoformat())
+    [row] = read_manifest(s3, "mail", report["manifest_key"])
+    assert row.letter_key == f"letters/{outbox.letters[0]['key']}.pdf"
+    assert (
+        row.kind == "CCP_NOTICE" and row.address_lines[0] == outbox.letters[0]["address_lines"][0]
+    )

@@ -154,3 +154,26 @@ def test_r25_r26_run_report_counts_notices_by_channel(world: World) -> None:
         ("MAIL", "UNDELIVERABLE"): 1,
     }
     assert report["flags"] == {"POSTAL_ADDRESS_MISSING": 1} and report["failedItems"] == 1
+
+
+def test_r43_every_audit_letter_of_the_run_is_in_its_print_house_manifest(world: World) -> None:
+    from staycertified.notify.manifest import read_manifest
+
+    world.certified("A1")
+    [item] = selected(world)
+    with_bucket = Ports(
+        table=world.table,
+        send_email=world.outbox.send_email,
+        post_letter=world.outbox.post_letter,
+        policy=world.policy,
+        s3=world.s3,
+        mail_bucket="mail",
+    )
+    result = notify_case(item, with_bucket)
+
+    draw = {"runId": item.run_id, "auditYear": 2026}
+    summary = summarize({"draw": draw, "notices": [result]}, s3=world.s3, mail_bucket="mail")
+    assert summary["runId"] == item.run_id
+    [row] = read_manifest(world.s3, "mail", f"runs/{item.run_id}/manifest.csv")
+    assert row.letter_key == "letters/audit/2026/RMA-A1.pdf" and row.kind == "AUDIT_NOTICE"
+    assert row.address_lines[0] == "Ann Lee"
