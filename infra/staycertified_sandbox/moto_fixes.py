@@ -20,9 +20,6 @@ S3 notifications: moto URL-encodes the whole object key (`uploads%2Fa+b.pdf`);
 S3 keeps the slashes (`uploads/a+b.pdf`, AWS docs "Event message structure":
 "red flower.jpg" becomes "red+flower.jpg"). The sandbox encodes like S3.
 
-Request dispatch (speed only): moto lists a response class's methods with
-`inspect.getmembers` on every request; the sandbox lists them once per class.
-
 EventBridge rule targets moto does not deliver to: Lambda functions and state machines.
 
 moto 5.2.5 delivers rule targets to SQS, CloudWatch Logs, archives and other
@@ -59,11 +56,32 @@ from . import moto_streams
 
 _installed = False
 
+# The moto release these corrections were written against and checked with:
+# another release may have fixed, moved or changed what they replace.
+WRITTEN_FOR = "5.2.5"
+
+
+class MotoVersionMismatch(RuntimeError):
+    """The installed moto is not the release the sandbox's corrections were written for."""
+
+
+def check_moto_version(installed: str | None = None) -> None:
+    import moto
+
+    found = installed or moto.__version__
+    if found != WRITTEN_FOR:
+        raise MotoVersionMismatch(
+            f"the sandbox's moto corrections were written for moto {WRITTEN_FOR}, "
+            f"moto {found} is installed: re-check each one (infra/staycertified_sandbox/"
+            "moto_fixes.py) against it, then update WRITTEN_FOR"
+        )
+
 
 def install() -> None:
     global _installed
     if _installed:
         return
+    check_moto_version()
     from moto.events.models import Rule
 
     original = Rule.send_to_targets
@@ -378,15 +396,3 @@ def _items_measured_once() -> None:
             dict.__setitem__(self.attrs, key, typed)
 
     Item.__init__ = __init__
-
-
-def _method_names_listed_once_per_class() -> None:
-    """moto lists a response class's methods (inspect.getmembers) on every request;
-    a class's methods do not change while the sandbox runs, so list them once."""
-    import functools
-
-    import moto.core.responses as responses
-
-    original = responses.method_names_from_class
-    listed = functools.cache(lambda clazz: tuple(original(clazz)))
-    responses.method_names_from_class = lambda clazz: list(listed(clazz))  # type: ignore[assignment]

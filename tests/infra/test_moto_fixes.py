@@ -173,3 +173,12 @@ def test_an_item_is_refused_for_size_exactly_where_moto_refuses_it(
         with pytest.raises(table.meta.client.exceptions.ClientError, match="size"):
             table.put_item(Item=item)
         assert "Item" not in table.get_item(Key={"PK": "BIG", "SK": "ONE"})
+
+
+def test_the_corrections_refuse_a_moto_release_they_were_not_written_for() -> None:
+    import moto
+
+    moto_fixes.check_moto_version()  # the locked release
+    assert moto.__version__ == moto_fixes.WRITTEN_FOR
+    with pytest.raises(moto_fixes.MotoVersionMismatch):
+        moto_fixes.check_moto_version("5.3.0")
