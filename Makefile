@@ -5,7 +5,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint format bench mutation serve requirements clean
+.PHONY: setup demo test test-fast lint format bench mutation serve requirements clean browser web-vendor screenshots
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -23,8 +23,18 @@ demo: setup  ## the main job: a year of the system on the sample member base
 serve: setup  ## the HTTP API of the sandbox on 127.0.0.1:8000
 	$(BIN)/staycertified serve
 
-test: lint  ## lint, then the whole suite, as CI runs it
+test: lint browser  ## lint, then the whole suite (browser tests included), as CI runs it
 	$(BIN)/pytest -n 2 --dist loadfile
+
+CHROMIUM := /usr/bin/chromium
+browser:  ## Debian's chromium for the browser tests, installed with apt when missing
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+screenshots: setup browser  ## PNG screenshots of each main page of the web front into ./screenshots
+	$(BIN)/python -m tests.browser.screenshots screenshots
+
+web-vendor:  ## re-copies the site's vendored modules from npm (versions locked in web/package-lock.json)
+	cd web && npm ci --no-audit --no-fund && node vendor.mjs
 
 test-fast: setup  ## unit tests only
 	$(BIN)/pytest tests/unit -q
@@ -52,4 +62,4 @@ requirements: $(UV)  ## shared/requirements.txt (the layer's dependencies) from 
 	} > shared/requirements.txt
 
 clean:
-	rm -rf $(VENV) $(TOOLS) outbox .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) $(TOOLS) outbox .pytest_cache .mypy_cache .ruff_cache mutants test-artifacts screenshots web/node_modules

@@ -62,11 +62,13 @@ def _serve(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox
     from .server import serve
 
+    members = None if args.empty else Path(args.members or SAMPLE_MEMBERS)
     with Sandbox(start=args.start) as sb:
-        if not args.empty:
-            print_report(sb.load_members(args.members or SAMPLE_MEMBERS))
-        server = serve(sb, args.port)
-        print(f"Sandbox API on http://127.0.0.1:{args.port} (today {sb.today}); Ctrl-C stops it.")
+        if members is not None:
+            print_report(sb.load_members(members))
+        server = serve(sb, args.port, members)
+        print(f"Sandbox API and web site on http://127.0.0.1:{args.port} (today {sb.today}).")
+        print(f"Sign in: http://127.0.0.1:{args.port}/signin.html; Ctrl-C stops it.")
         print("Authorization: Bearer dev:member:<memberId> | Bearer dev:staff:<name>")
         try:
             threading.Event().wait()

@@ -8,6 +8,9 @@ Development tokens (this server only; the deployed API takes Cognito tokens):
 
 Any other Authorization value is refused with 401. One extra route moves the
 simulated clock: `POST /_sandbox/advance {"to": "YYYY-MM-DD"}`.
+
+Beside the API, on the same origin, it serves the web site and its sandbox
+stand-ins (development sign-in, hosted checkout): see `web.py`.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import json
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from . import web
 from .sandbox import Sandbox
 
 ADVANCE_PATH = "/_sandbox/advance"
@@ -43,7 +48,9 @@ def caller_from_authorization(header: str | None) -> dict[str, Any]:
     raise DevTokenError(f"unknown role {parts[1]!r}")
 
 
-def make_handler(sb: Sandbox, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    sb: Sandbox, lock: threading.Lock, stand_ins: web.WebStandIns, port: int
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "staycertified-sandbox"
 
@@ -53,6 +60,10 @@ def make_handler(sb: Sandbox, lock: threading.Lock) -> type[BaseHTTPRequestHandl
             body = self.rfile.read(length) if length else None
             if self.command == "POST" and target.path == ADVANCE_PATH:
                 self._answer(*self._advance(body))
+                return
+            page = self._web(target.path, target.query, body)
+            if page is not None:
+                self._send(page)
                 return
             try:
                 caller = caller_from_authorization(self.headers.get("Authorization"))
@@ -70,6 +81,39 @@ def make_handler(sb: Sandbox, lock: threading.Lock) -> type[BaseHTTPRequestHandl
                     **caller,
                 )
             self._answer(status, answer)
+
+        def _web(self, path: str, query: str, body: bytes | None) -> web.Answer | None:
+            """The site, its config and the sandbox stand-ins; None for the API."""
+            if self.command == "GET" and path == "/config.json":
+                return web.Answer(
+                    200, json.dumps(web.site_config(port)).encode(), "application/json"
+                )
+            if self.command == "GET":
+                found = web.static_file(path)
+                if found is not None:
+                    return found
+            routes = {
+                ("GET", "/_sandbox/accounts"): lambda: stand_ins.accounts(),
+                ("POST", "/_sandbox/signin"): lambda: stand_ins.sign_in(body),
+                ("GET", "/_sandbox/checkout/invoice"): lambda: stand_ins.checkout_invoice(
+                    dict(parse_qsl(query))
+                ),
+                ("POST", "/_sandbox/checkout/pay"): lambda: stand_ins.checkout_pay(body),
+            }
+            route = routes.get((self.command, path))
+            if route is None:
+                return None
+            with lock:
+                return route()
+
+        def _send(self, page: web.Answer) -> None:
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
+            for name, value in (web.SECURITY_HEADERS | page.headers).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(page.body)
 
         def _advance(self, body: bytes | None) -> tuple[int, Any]:
             try:
@@ -101,8 +145,14 @@ def make_handler(sb: Sandbox, lock: threading.Lock) -> type[BaseHTTPRequestHandl
     return Handler
 
 
-def serve(sb: Sandbox, port: int) -> ThreadingHTTPServer:
-    """A running server (in a daemon thread); call `shutdown()` to stop it."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(sb, threading.Lock()))
+def serve(sb: Sandbox, port: int, members_csv: Path | None = None) -> ThreadingHTTPServer:
+    """A running server (in a daemon thread); call `shutdown()` to stop it. Port 0
+    picks a free port (`server.server_address[1]`). `members_csv` is the member base
+    loaded, from which the development sign-in offers a few sample members."""
+    stand_ins = web.WebStandIns(sb, members_csv)
+    server = ThreadingHTTPServer(("127.0.0.1", port), None)  # type: ignore[arg-type]
+    server.RequestHandlerClass = make_handler(
+        sb, threading.Lock(), stand_ins, server.server_address[1]
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

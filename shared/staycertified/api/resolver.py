@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from staycertified.api import errors
 from staycertified.api.auth import Caller, caller_from_event
-from staycertified.api.clock import request_day
+from staycertified.api.clock import request_day, request_instant
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -139,9 +139,14 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         ActivityOut,
         AttestationIn,
         AttestationOut,
+        CategoryList,
+        ContactIn,
+        ContactOut,
         InvoiceList,
+        MemberSearch,
         MemberStatus,
         PaymentOut,
+        StaffMemberRecord,
         StaffPaymentIn,
     )
 
@@ -258,6 +263,74 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         table, caller, today = _context(app)
         _require_staff(caller)
         return Response(201, JSON, service.record_staff_payment(table, invoiceId, payment, today))
+
+    @app.get(
+        "/ccp/categories",
+        summary="The CCP categories, their units and points per unit today (R10, R11)",
+        tags=["activities"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "What the activity form offers."}}
+        | _error_responses(400, 401),
+    )
+    def ccp_categories() -> CategoryList:
+        _, caller, today = _context(app)
+        if not caller.authenticated:
+            raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
+        return service.ccp_categories(today)
+
+    @app.get(
+        "/members/<memberId>/contact",
+        summary="The member's contact details (email, postal address)",
+        tags=["members"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Name, email and postal address."}}
+        | _error_responses(400, 401, 404),
+    )
+    def get_contact(memberId: MemberId) -> ContactOut:
+        table, caller, _ = _context(app)
+        _require_member_access(caller, memberId)
+        return service.get_contact(table, memberId)
+
+    @app.patch(
+        "/members/<memberId>/contact",
+        summary="Correct the member's email and/or postal address (validated, audited)",
+        tags=["members"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The contact details now, and the fields changed."}}
+        | _error_responses(400, 401, 404),
+    )
+    def update_contact(
+        memberId: MemberId, contact: Annotated[ContactIn, Body(embed=False)]
+    ) -> ContactOut:
+        table, caller, _ = _context(app)
+        _require_member_access(caller, memberId)
+        now = request_instant(app.current_event.raw_event)
+        changed_by = "STAFF" if caller.is_staff else "MEMBER"
+        return service.update_contact(table, memberId, contact, changed_by=changed_by, now=now)
+
+    @app.get(
+        "/staff/members",
+        summary="Staff search members by last name, name, email, member id or certificate number",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Up to 25 members."}} | _error_responses(400, 401, 403),
+    )
+    def search_members(query: Annotated[str, Query(min_length=1, max_length=100)]) -> MemberSearch:
+        table, caller, _ = _context(app)
+        _require_staff(caller)
+        return service.search_members(table, query)
+
+    @app.get(
+        "/staff/members/<memberId>",
+        summary="Staff read a member's whole record (standing, activities, invoices, notices)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The record."}} | _error_responses(400, 401, 403, 404),
+    )
+    def staff_member(memberId: MemberId) -> StaffMemberRecord:
+        table, caller, today = _context(app)
+        _require_staff(caller)
+        return service.staff_member_record(table, memberId, today)
 
     from staycertified.api.review_routes import register_review_routes
 

@@ -14,7 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from staycertified.domain.model import Category, Qualifies, Unit
@@ -287,3 +295,122 @@ class VerificationOut(Camel):
     status: Literal["Active", "Not active"]
     original_certification_date: date
     valid_through: date | None
+
+
+# ---------------------------------------------------------------- contact details
+
+
+_EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,24}$"
+
+
+class AddressIn(CamelIn):
+    line1: Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+    line2: Annotated[str, StringConstraints(max_length=120, strip_whitespace=True)] = ""
+    city: Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+    state: Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)]
+    postal_code: Annotated[
+        str,
+        StringConstraints(
+            min_length=1, max_length=16, strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]+$"
+        ),
+    ]
+    country: Annotated[
+        str, StringConstraints(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
+    ] = "US"
+
+    @model_validator(mode="after")
+    def _us_address(self) -> AddressIn:
+        if self.country.upper() == "US":
+            if not re.fullmatch(r"\d{5}(-\d{4})?", self.postal_code):
+                raise ValueError("postalCode: a US ZIP code is 5 digits (or ZIP+4)")
+            if not re.fullmatch(r"[A-Za-z]{2}", self.state):
+                raise ValueError("state: a US state is its 2-letter code")
+        return self
+
+
+class ContactIn(CamelIn):
+    """The member's corrected contact details; a field left out is kept as it is."""
+
+    email: Annotated[str, StringConstraints(max_length=254, pattern=_EMAIL)] | None = None
+    address: AddressIn | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ContactIn:
+        if self.email is None and self.address is None:
+            raise ValueError("give email, address or both")
+        return self
+
+
+class AddressOut(Camel):
+    line1: str
+    line2: str = ""
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+class ContactOut(Camel):
+    member_id: str
+    first_name: str
+    last_name: str
+    email: str | None
+    address: AddressOut | None
+    changed: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- CCP categories (R10, R11)
+
+
+class CategoryOut(Camel):
+    category: str
+    units: dict[str, float]
+    dated_by: Literal["COMPLETED_ON", "PERIOD"]
+    cap_per_cycle: float | None = None
+    first_delivery_only: bool = False
+
+
+class CategoryList(Camel):
+    as_of: date
+    categories: list[CategoryOut]
+    qualifies: list[str]
+
+
+# ---------------------------------------------------------------- staff console
+
+
+class MemberSummary(Camel):
+    member_id: str
+    first_name: str
+    last_name: str
+    email: str | None
+    certificates: list[str] = Field(default_factory=list)
+
+
+class MemberSearch(Camel):
+    query: str
+    members: list[MemberSummary]
+
+
+class NoticeOut(Camel):
+    certificate_number: str
+    period: str
+    step: str
+    channel: str
+    sent_on: str
+    flags: list[str] = Field(default_factory=list)
+
+
+class ContactChangeOut(Camel):
+    changed_at: str
+    changed_by: str
+    fields: list[str]
+
+
+class StaffMemberRecord(Camel):
+    contact: ContactOut
+    status: MemberStatus
+    activities: list[ActivityOut]
+    invoices: list[InvoiceOut]
+    notices: list[NoticeOut]
+    contact_changes: list[ContactChangeOut]

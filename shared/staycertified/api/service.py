@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from staycertified.api import errors
@@ -15,11 +15,22 @@ from staycertified.api.schemas import (
     ActivityIn,
     ActivityList,
     ActivityOut,
+    AddressOut,
     AttestationIn,
     AttestationOut,
+    CategoryList,
+    CategoryOut,
+    ContactChangeOut,
+    ContactIn,
+    ContactOut,
     InvoiceList,
+    InvoiceOut,
+    MemberSearch,
     MemberStatus,
+    MemberSummary,
+    NoticeOut,
     PaymentOut,
+    StaffMemberRecord,
     StaffPaymentIn,
     VerificationOut,
 )
@@ -29,6 +40,7 @@ from staycertified.store import members as member_store
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from staycertified.domain.model import Member
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
@@ -258,3 +270,165 @@ def verify(table: Table, certificate_number: str, last_name: str, today: date) -
     if record is None or cert is None:
         raise errors.not_found("certification")
     return status.verification(record, cert, certificate_number, last_name, today, _policy())
+
+
+# ---------------------------------------------------------------- CCP categories (R10, R11)
+
+
+def ccp_categories(today: date) -> CategoryList:
+    """The categories a member may record, each with its units and points per unit
+    in force today (R10, R11): what the portal's activity form offers."""
+    from staycertified.domain.model import Category
+
+    policy = _policy()
+    out = []
+    for category in Category:
+        rule = policy.category_rule(category)
+        cap = rule.cap_per_cycle.at(today)
+        out.append(
+            CategoryOut(
+                category=category.value,
+                units={unit.value: float(rate) for unit, rate in rule.rates.at(today).items()},
+                dated_by="PERIOD" if category == Category.EMPLOYMENT else "COMPLETED_ON",
+                cap_per_cycle=float(cap) if cap is not None else None,
+                first_delivery_only=rule.first_delivery_only.at(today),
+            )
+        )
+    return CategoryList(as_of=today, categories=out, qualifies=[q.value for q in Qualifies])
+
+
+# ---------------------------------------------------------------- contact details
+
+
+def contact_out(member: Member, changed: list[str] | None = None) -> ContactOut:
+    address = member.address
+    return ContactOut(
+        member_id=member.member_id,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        email=member.email,
+        address=AddressOut.model_validate(address.model_dump()) if address else None,
+        changed=changed or [],
+    )
+
+
+def get_contact(table: Table, member_id: str) -> ContactOut:
+    return contact_out(_load(table, member_id).member)
+
+
+def update_contact(
+    table: Table, member_id: str, body: ContactIn, *, changed_by: str, now: datetime
+) -> ContactOut:
+    """The member (or staff) corrects the email and/or postal address: validated by
+    `ContactIn`, written with an audit record of who changed what, when, before and
+    after (kept in the member's partition, never logged)."""
+    from staycertified.domain.model import PostalAddress
+
+    member = _load(table, member_id).member
+    update: dict[str, Any] = {}
+    if body.email is not None and body.email != member.email:
+        update["email"] = body.email
+    if body.address is not None:
+        address = PostalAddress.model_validate(
+            body.address.model_dump() | {"country": body.address.country.upper()}
+        )
+        if address != member.address:
+            update["address"] = address
+    if not update:
+        return contact_out(member)
+    updated = member.model_copy(update=update)
+    before, after = member.model_dump(mode="json"), updated.model_dump(mode="json")
+    change = member_store.ContactChange(
+        change_id=uuid.uuid4().hex[:12].upper(),
+        member_id=member_id,
+        changed_at=now.isoformat(),
+        changed_by=changed_by,
+        fields=sorted(update),
+        before={field: before.get(field) for field in update},
+        after={field: after.get(field) for field in update},
+    )
+    try:
+        member_store.update_contact(table, updated, change=change)
+    except Exception as error:  # botocore ClientError (a transaction cancelled)
+        from staycertified.store.table import is_conditional_check_failure
+
+        if is_conditional_check_failure(error) or "TransactionCanceled" in str(error):
+            raise errors.not_found() from None
+        raise
+    return contact_out(updated, sorted(update))
+
+
+# ---------------------------------------------------------------- staff console
+
+
+def search_members(table: Table, query: str) -> MemberSearch:
+    """Staff search: last name (prefix), "last first", email, member id or certificate
+    number, through the indexes (never a Scan)."""
+    from boto3.dynamodb.conditions import Key
+
+    from staycertified.store import keys
+
+    members = member_store.search_members(table, query)
+    out = []
+    for member in members:
+        certs = table.query(
+            KeyConditionExpression=Key("PK").eq(keys.member_pk(member.member_id))
+            & Key("SK").begins_with("CERT#"),
+            ProjectionExpression="SK, certificate_number, entity",
+        ).get("Items", [])
+        numbers = sorted(
+            str(item["certificate_number"])
+            for item in certs
+            if item.get("entity") == "Certification"
+        )
+        out.append(
+            MemberSummary(
+                member_id=member.member_id,
+                first_name=member.first_name,
+                last_name=member.last_name,
+                email=member.email,
+                certificates=numbers,
+            )
+        )
+    return MemberSearch(query=query, members=out)
+
+
+def staff_member_record(table: Table, member_id: str, today: date) -> StaffMemberRecord:
+    """A member's whole record for staff: contact, standing (R37), every activity,
+    invoice and notice sent (channel, date), and the audited contact changes; one
+    Query of the member's partition plus one for the contact changes."""
+    from staycertified import billing
+    from staycertified.api import status
+
+    policy = _policy()
+    record = _load(table, member_id)
+    activities = [
+        status.activity_out(cert, activity, today, policy)
+        for cert in record.certifications
+        for activity in sorted(cert.activities, key=lambda a: (a.effective_date, a.activity_id))
+    ]
+    invoices = [
+        InvoiceOut.model_validate(billing.invoice_view(invoice))
+        for cert in record.certifications
+        for invoice in sorted(cert.invoices, key=lambda i: i.membership_year)
+    ]
+    notices = sorted(
+        (
+            NoticeOut.model_validate(notice.model_dump())
+            for cert in record.certifications
+            for notice in cert.notices
+        ),
+        key=lambda n: (n.sent_on, n.certificate_number, n.step, n.channel),
+    )
+    changes = [
+        ContactChangeOut(changed_at=c.changed_at, changed_by=c.changed_by, fields=c.fields)
+        for c in member_store.contact_changes(table, member_id)
+    ]
+    return StaffMemberRecord(
+        contact=contact_out(record.member),
+        status=status.member_status(record, today, policy),
+        activities=activities,
+        invoices=invoices,
+        notices=notices,
+        contact_changes=changes,
+    )

@@ -30,6 +30,9 @@ reads it all in one Query.
 | the year's audit draw, once (R25)                | PK = AUDIT#<year>, SK = DRAW (condition; store.audit_draws) |
 | activity write, once per Idempotency-Key         | PK = MEMBER#<memberId>, SK = IDEMPOTENCY#<sha256> (store.activities) |
 | the daily sweep's watermark                      | PK = LIFECYCLE, SK = LAST_SWEEP (store.cycles)       |
+| staff search by last name (prefix)               | GSI1: GSI1PK = MEMBERNAME#<initial>, GSI1SK = <last>#<first>#<memberId> (profile) |
+| staff search by email (exact)                    | GSI3: GSI3PK = MEMBEREMAIL#<email>, GSI3SK = <memberId> (profile) |
+| contact change, audited                          | PK = MEMBER#<memberId>, SK = CONTACT#<instant>#<id> (store.members) |
 
 Where a module other than this one builds a key, the row names it.
 
@@ -111,3 +114,25 @@ def payment_pk(payment_id: str) -> str:
 
 def notice_sk(certificate_number: str, period: str, step: str, channel: str) -> str:
     return f"CERT#{certificate_number}#NOTICE#{period}#{step}#{channel}"
+
+
+def search_text(text: str) -> str:
+    """Names and emails as the staff search compares them: case and spaces folded."""
+    return " ".join(text.split()).casefold()
+
+
+def member_name_gsi1pk(last_name: str) -> str:
+    initial = search_text(last_name)[:1] or "_"
+    return f"MEMBERNAME#{initial}"
+
+
+def member_name_gsi1sk(last_name: str, first_name: str, member_id: str) -> str:
+    return f"{search_text(last_name)}#{search_text(first_name)}#{member_id}"
+
+
+def member_email_gsi3pk(email: str) -> str:
+    return f"MEMBEREMAIL#{search_text(email)}"
+
+
+def contact_change_sk(instant: str, change_id: str) -> str:
+    return f"CONTACT#{instant}#{change_id}"

@@ -100,7 +100,24 @@ _RECORD_FIELD = {
 
 
 def member_item(member: Member) -> dict[str, Any]:
-    return to_item(member, MEMBER, PK=keys.member_pk(member.member_id), SK=keys.PROFILE)
+    """The profile, indexed for the staff search by last name (GSI1) and email (GSI3)."""
+    return to_item(
+        member,
+        MEMBER,
+        PK=keys.member_pk(member.member_id),
+        SK=keys.PROFILE,
+        **_search_keys(member),
+    )
+
+
+def _search_keys(member: Member) -> dict[str, str]:
+    found = {
+        "GSI1PK": keys.member_name_gsi1pk(member.last_name),
+        "GSI1SK": keys.member_name_gsi1sk(member.last_name, member.first_name, member.member_id),
+    }
+    if member.email:
+        found |= {"GSI3PK": keys.member_email_gsi3pk(member.email), "GSI3SK": member.member_id}
+    return found
 
 
 def certification_item(certification: Certification, last_name: str) -> dict[str, Any]:
@@ -247,3 +264,110 @@ def activity_item(member_id: str, activity: Activity) -> dict[str, Any]:
             activity.certificate_number, activity.effective_date, activity.activity_id
         ),
     )
+
+
+# ---------------------------------------------------------------- staff search
+
+
+def search_members(table: Table, query: str, *, limit: int = 25) -> list[Member]:
+    """Members whose last name starts with `query` (or "last first"), whose email is
+    `query`, whose member id is `query`, or who hold certificate `query`: index Queries
+    and key reads only, never a Scan."""
+    text = keys.search_text(query)
+    if not text:
+        return []
+    found: dict[str, Member] = {}
+
+    def add(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item.get("entity") == MEMBER and len(found) < limit:
+                member = from_item(Member, item)
+                found.setdefault(member.member_id, member)
+
+    exact = table.get_item(Key={"PK": keys.member_pk(query.strip()), "SK": keys.PROFILE})
+    add([exact["Item"]] if "Item" in exact else [])
+    certified = find_certification(table, query.strip().upper())
+    if certified is not None:
+        profile = table.get_item(
+            Key={"PK": keys.member_pk(certified[0].member_id), "SK": keys.PROFILE}
+        )
+        add([profile["Item"]] if "Item" in profile else [])
+    if "@" in text:
+        add(
+            table.query(
+                IndexName="GSI3",
+                KeyConditionExpression=Key("GSI3PK").eq(keys.member_email_gsi3pk(text)),
+                Limit=limit,
+            ).get("Items", [])
+        )
+    else:
+        last, _, first = text.partition(" ")
+        prefix = f"{last}#{first}" if first else last
+        add(
+            table.query(
+                IndexName="GSI1",
+                KeyConditionExpression=Key("GSI1PK").eq(keys.member_name_gsi1pk(last))
+                & Key("GSI1SK").begins_with(prefix),
+                Limit=limit,
+            ).get("Items", [])
+        )
+    return list(found.values())
+
+
+# ---------------------------------------------------------------- contact details
+
+
+CONTACT_CHANGE = "ContactChange"
+
+
+class ContactChange(BaseModel):
+    """One audited change of a member's contact details (who, when, what, before/after)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    change_id: str
+    member_id: str
+    changed_at: str
+    changed_by: str
+    fields: list[str]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def update_contact(table: Table, updated: Member, *, change: ContactChange) -> None:
+    """Writes the new profile (its search keys follow) and the audit record of the
+    change in one transaction: no change without its record, and none for an
+    unknown member."""
+    record = to_item(
+        change,
+        CONTACT_CHANGE,
+        PK=keys.member_pk(updated.member_id),
+        SK=keys.contact_change_sk(change.changed_at, change.change_id),
+    )
+    table.meta.client.transact_write_items(
+        TransactItems=[
+            {
+                "Put": {
+                    "TableName": table.name,
+                    "Item": member_item(updated),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": table.name,
+                    "Item": record,
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+    )
+
+
+def contact_changes(table: Table, member_id: str) -> list[ContactChange]:
+    items = query_all(
+        table,
+        KeyConditionExpression=Key("PK").eq(keys.member_pk(member_id))
+        & Key("SK").begins_with("CONTACT#"),
+    )
+    return [from_item(ContactChange, item) for item in items]

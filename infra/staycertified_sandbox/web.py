@@ -1,0 +1,220 @@
+"""What `staycertified serve` adds for a browser, beside the API (same origin):
+
+- the site (`web/site`: member portal, staff console, public pages) with the
+  security headers CloudFront sends in AWS (`SECURITY_HEADERS`, the template's
+  `SiteSecurityHeaders` policy: a test keeps the two equal);
+- `/config.json`, the settings the site reads first (in AWS a CloudFront
+  Function answers it with the values the template injects at deploy time);
+- the development sign-in (`/_sandbox/accounts`, `/_sandbox/signin`): a few
+  sample members and a staff account, each signing in with a token this server
+  accepts;
+- a stand-in for the payment provider's hosted checkout (`/_sandbox/checkout/`):
+  a page that shows the invoice and, on "Pay", calls the signed payment webhook
+  exactly as the provider would (HMAC-SHA256 with the stack's webhook secret).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import mimetypes
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sandbox import Sandbox
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SITE_ROOT = REPO_ROOT / "web" / "site"
+CHECKOUT_ROOT = Path(__file__).resolve().parent / "checkout"
+CHECKOUT_PATH = "/_sandbox/checkout/"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+STAFF_ACCOUNT = "alice"
+STATUS_WANTED = ("LAPSED", "ACTIVE", "RECERTIFICATION_REQUIRED")
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(status: int, value: Any) -> Answer:
+    return Answer(status, json.dumps(value).encode(), "application/json")
+
+
+def static_file(path: str) -> Answer | None:
+    """A file of the site (or of the stand-in checkout) for a GET path, or None."""
+    if path.startswith(CHECKOUT_PATH):
+        root, relative = CHECKOUT_ROOT, path[len(CHECKOUT_PATH) :] or "index.html"
+    else:
+        root, relative = SITE_ROOT, path.lstrip("/") or "index.html"
+    if relative.endswith("/"):
+        relative += "index.html"
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()) or not target.is_file():
+        return None
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if target.suffix in {".js", ".mjs"}:
+        content_type = "text/javascript"
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    return Answer(200, target.read_bytes(), content_type, {"Cache-Control": "no-cache"})
+
+
+def site_config(port: int) -> dict[str, Any]:
+    """What the site reads at start (in AWS: API URL, pool and client ids, checkout)."""
+    return {
+        "apiBase": "",
+        "auth": {"mode": "development", "signInPage": "/signin.html"},
+        "checkoutUrl": CHECKOUT_PATH,
+        "environment": f"sandbox on 127.0.0.1:{port}",
+    }
+
+
+class WebStandIns:
+    """The sandbox-only routes (sign-in, checkout), for one running sandbox."""
+
+    def __init__(self, sb: Sandbox, members_csv: Path | None) -> None:
+        self.sb = sb
+        self.members_csv = members_csv
+        self._accounts: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------ sign-in
+
+    def accounts(self) -> Answer:
+        if self._accounts is None:
+            self._accounts = {"members": self._sample_members(), "staff": [STAFF_ACCOUNT]}
+        return _json(200, self._accounts)
+
+    def _sample_members(self) -> list[dict[str, Any]]:
+        """The first member of each standing, then a few more: enough to try every page."""
+        if self.members_csv is None or not self.members_csv.is_file():
+            return []
+        with self.members_csv.open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        chosen: dict[str, dict[str, Any]] = {}
+        extra: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for row in rows[:300]:
+            member_id = row["member_id"]
+            if member_id in seen:
+                continue
+            seen.add(member_id)
+            status, body = self.sb.api("GET", f"/members/{member_id}/status", as_staff="sign-in")
+            if status != 200 or not body["certifications"]:
+                continue
+            standing = body["certifications"][0]["status"]
+            entry = {
+                "memberId": member_id,
+                "name": f"{row['first_name']} {row['last_name']}",
+                "standing": standing,
+                "certificate": body["certifications"][0]["certificateNumber"],
+            }
+            if standing in STATUS_WANTED and standing not in chosen:
+                chosen[standing] = entry
+            elif len(extra) < 3:
+                extra.append(entry)
+            if len(chosen) == len(STATUS_WANTED) and len(extra) >= 3:
+                break
+        return [chosen[s] for s in STATUS_WANTED if s in chosen] + extra
+
+    def sign_in(self, body: bytes | None) -> Answer:
+        """A token for a sample member or the staff account (development tokens)."""
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            request = {}
+        if not isinstance(request, dict):
+            request = {}
+        member_id, staff = request.get("memberId"), request.get("staff")
+        if isinstance(staff, str) and staff:
+            return _json(200, {"idToken": f"dev:staff:{staff}", "role": "staff", "name": staff})
+        if isinstance(member_id, str) and member_id:
+            status, _ = self.sb.api("GET", f"/members/{member_id}/status", as_member=member_id)
+            if status != 200:
+                return _json(404, {"code": "NOT_FOUND", "message": "No such member."})
+            return _json(
+                200, {"idToken": f"dev:member:{member_id}", "role": "member", "memberId": member_id}
+            )
+        return _json(400, {"code": "VALIDATION_FAILED", "message": "memberId or staff"})
+
+    # ------------------------------------------------------------ hosted checkout
+
+    def checkout_invoice(self, query: dict[str, str]) -> Answer:
+        """What the provider's checkout page shows: the invoice's amount and status."""
+        from staycertified.store.invoices import find_invoice
+
+        invoice = find_invoice(self.sb.table, query.get("invoiceId", ""))
+        if invoice is None:
+            return _json(404, {"code": "NOT_FOUND", "message": "No such invoice."})
+        return _json(
+            200,
+            {
+                "invoiceId": invoice.invoice_id,
+                "amount": f"{invoice.amount:.2f}",
+                "currency": invoice.currency,
+                "status": invoice.status.value,
+                "membershipYear": invoice.membership_year,
+            },
+        )
+
+    def checkout_pay(self, body: bytes | None) -> Answer:
+        """Completes a payment as the provider does: a signed `payment.succeeded`
+        webhook call for the invoice's amount."""
+        from staycertified.payments.signature import sign
+        from staycertified.store.invoices import find_invoice
+
+        try:
+            request = json.loads(body or b"{}")
+            invoice_id = str(request["invoiceId"])
+        except (ValueError, KeyError, TypeError):
+            return _json(400, {"code": "VALIDATION_FAILED", "message": "invoiceId"})
+        invoice = find_invoice(self.sb.table, invoice_id)
+        if invoice is None:
+            return _json(404, {"code": "NOT_FOUND", "message": "No such invoice."})
+        event = {
+            "type": "payment.succeeded",
+            "paymentId": "pay_" + uuid.uuid4().hex[:16],
+            "invoiceId": invoice.invoice_id,
+            "amount": f"{invoice.amount:.2f}",
+            "currency": invoice.currency,
+            "paidAt": self.sb.now.isoformat().replace("+00:00", "Z"),
+        }
+        raw = json.dumps(event)
+        secret = self.sb.client("secretsmanager").get_secret_value(
+            SecretId=self.sb.env("PAYMENT_SECRET_ID")
+        )["SecretString"]
+        stamp = int(self.sb.now.timestamp())
+        headers = {
+            "X-Payment-Timestamp": str(stamp),
+            "X-Payment-Signature": sign(secret, stamp, raw),
+            "Content-Type": "application/json",
+        }
+        status, answer = self.sb.api("POST", "/payments/webhook", raw, headers=headers)
+        return _json(200 if status < 300 else 502, {"webhookStatus": status, "webhook": answer})

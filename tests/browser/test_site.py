@@ -1,0 +1,80 @@
+"""The site as a whole: CSP, sign-out, employer verification (R38), staff console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staycertified_sandbox.web import CONTENT_SECURITY_POLICY
+
+from .conftest import Site, axe_violations, dump, sign_in
+
+
+def test_every_page_is_served_with_a_csp_without_unsafe_inline(page: Any, site: Site) -> None:
+    response = page.goto(site.url("/portal.html"))
+    csp = response.headers["content-security-policy"]
+    assert csp == CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+
+
+def test_the_browser_blocks_inline_script(page: Any, site: Site) -> None:
+    page.goto(site.url("/verify.html"))
+    violations = []
+    page.on("console", lambda m: violations.append(m.text))
+    # An attacker's inline script and inline event handler, injected into the page
+    page.evaluate(
+        """() => {
+          const s = document.createElement('script');
+          s.textContent = 'window.__pwned = true';
+          document.body.appendChild(s);
+          const d = document.createElement('div');
+          d.innerHTML = '<img src="x" onerror="window.__pwned2 = true">';
+          document.body.appendChild(d);
+        }"""
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned === undefined && window.__pwned2 === undefined")
+    assert any("Content Security Policy" in v for v in violations), violations
+
+
+def test_r38_employer_verifies_and_sees_the_five_fields_only(page: Any, site: Site) -> None:
+    page.goto(site.url("/verify.html"))
+    page.get_by_label("Certificate number").fill("MT-900003")
+    page.get_by_label("Last name").fill("Okafor")
+    page.get_by_role("button", name="Verify").click()
+    result = page.locator(".verification")
+    result.wait_for()
+    labels = result.locator("dt").all_inner_texts()
+    assert labels == ["Name", "Certification", "Status", "Originally certified", "Valid through"]
+    text = result.inner_text()
+    assert "Grace Okafor" in text and "Active" in text
+    assert "@" not in page.locator("main").inner_text()
+    # A wrong last name answers like an unknown number
+    page.get_by_label("Last name").fill("Smith")
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("alert").filter(has_text="No certification matches").wait_for()
+    assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+def test_sign_out_ends_the_session(page: Any, site: Site) -> None:
+    sign_in(page, site, member="W1002")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/signin.html?signedOut=1")
+    page.goto(site.url("/portal.html#/status"))
+    page.wait_for_url("**/signin.html?next=**")
+
+
+def test_staff_find_the_member_read_the_record_and_record_a_payment(page: Any, site: Site) -> None:
+    sign_in(page, site, staff="alice")
+    page.get_by_label("Last name, ").fill("reyes")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="W1002").click()
+    page.get_by_role("heading", name="Omar Reyes").wait_for()
+    text = page.locator("main").inner_text()
+    assert "RMA-900002" in text and "Notices sent" in text
+    assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+def test_a_member_token_cannot_use_the_staff_console(page: Any, site: Site) -> None:
+    sign_in(page, site, member="W1002")
+    page.goto(site.url("/staff.html#/member/W1001"))
+    page.wait_for_url("**/signin.html?next=**")
