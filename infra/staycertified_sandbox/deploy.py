@@ -33,6 +33,12 @@ _EMULATED_IDS = {
     "AWS::Cognito::UserPool": "{region}_sandbox",
     "AWS::Cognito::UserPoolClient": "sandboxclient",
     "AWS::Cognito::UserPoolGroup": "{logical_id}",
+    "AWS::Cognito::UserPoolDomain": "{logical_id}",
+    # The web site's hosting: `staycertified serve` serves the site itself (web.py).
+    "AWS::CloudFront::Distribution": "{logical_id}",
+    "AWS::CloudFront::OriginAccessControl": "{logical_id}",
+    "AWS::CloudFront::ResponseHeadersPolicy": "{logical_id}",
+    "AWS::CloudFront::Function": "{logical_id}",
     "AWS::Scheduler::Schedule": "{logical_id}",
     "AWS::S3::BucketPolicy": "{logical_id}",
     "AWS::Lambda::Permission": "{logical_id}",

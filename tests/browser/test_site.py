@@ -78,3 +78,26 @@ def test_a_member_token_cannot_use_the_staff_console(page: Any, site: Site) -> N
     sign_in(page, site, member="W1002")
     page.goto(site.url("/staff.html#/member/W1001"))
     page.wait_for_url("**/signin.html?next=**")
+
+
+def test_r34_the_eligibility_assistant_answers_from_its_generated_form(
+    page: Any, site: Site
+) -> None:
+    page.goto(site.url("/eligibility.html?type=RMA"))
+    # The form is generated from GET /eligibility/RMA: one field per question
+    _, questions = site.sb.api("GET", "/eligibility/RMA")
+    for question in questions["questions"]:
+        page.get_by_text(question["label"], exact=True).first.wait_for()
+    # Route C, work: 72 months, 12 as instructor, both duties, a diploma
+    page.get_by_label("Months worked as a medical assistant within the last 84 months").fill("72")
+    page.get_by_label("Of those months, how many as an instructor").fill("12")
+    for group in ("include clinical duties", "include administrative duties", "high-school"):
+        page.get_by_role("group", name=group).get_by_label("Yes").check()
+    page.get_by_role("group", name="felony").get_by_label("Yes").check()
+    page.get_by_role("button", name="Check my eligibility").click()
+    answer = page.locator("#answer-h").locator("..")
+    answer.wait_for()
+    assert "Met" in answer.locator("[data-route=C]").inner_text()
+    assert "Not met" in answer.locator("[data-route=A]").inner_text()
+    assert "review" in answer.inner_text()
+    assert axe_violations(page) == [], dump(axe_violations(page))
