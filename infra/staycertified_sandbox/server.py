@@ -80,7 +80,7 @@ def make_handler(
                     query=dict(parse_qsl(target.query)) or None,
                     **caller,
                 )
-            self._answer(status, answer)
+            self._answer(status, web.relay_urls(sb, answer))
 
         def _web(self, path: str, query: str, body: bytes | None) -> web.Answer | None:
             """The site, its config and the sandbox stand-ins; None for the API."""
@@ -100,6 +100,12 @@ def make_handler(
                 ),
                 ("POST", "/_sandbox/checkout/pay"): lambda: stand_ins.checkout_pay(body),
             }
+            if path == web.S3_PROXY_PATH and self.command in ("GET", "POST"):
+                content_type = self.headers.get("Content-Type", "")
+                with lock:
+                    return web.s3_relay(
+                        sb, self.command, dict(parse_qsl(query)), body, content_type
+                    )
             route = routes.get((self.command, path))
             if route is None:
                 return None

@@ -218,3 +218,60 @@ class WebStandIns:
         }
         status, answer = self.sb.api("POST", "/payments/webhook", raw, headers=headers)
         return _json(200 if status < 300 else 502, {"webhookStatus": status, "webhook": answer})
+
+
+# ------------------------------------------------------------ the documents bucket
+
+S3_PROXY_PATH = "/_sandbox/s3"
+
+
+def _documents_bucket_url(sb: Sandbox, url: str) -> bool:
+    """Only the documents bucket's own endpoints are relayed."""
+    from urllib.parse import urlsplit
+
+    bucket = sb.env("DOCUMENTS_BUCKET")
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return (
+        parts.scheme == "https"
+        and (
+            host.startswith(f"{bucket}.s3")
+            or (host.startswith("s3") and parts.path.startswith(f"/{bucket}"))
+        )
+        and host.endswith(".amazonaws.com")
+    )
+
+
+def relay_urls(sb: Sandbox, value: Any) -> Any:
+    """API answers as the browser gets them: a presigned documents-bucket URL (upload
+    grant, download link) is replaced by this server's relay to the embedded S3,
+    which the browser cannot reach (in AWS the browser goes to S3 directly)."""
+    from urllib.parse import quote
+
+    if isinstance(value, dict):
+        return {k: relay_urls(sb, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [relay_urls(sb, v) for v in value]
+    if isinstance(value, str) and value.startswith("https://") and _documents_bucket_url(sb, value):
+        return f"{S3_PROXY_PATH}?target={quote(value, safe='')}"
+    return value
+
+
+def s3_relay(
+    sb: Sandbox, method: str, query: dict[str, str], body: bytes | None, content_type: str
+) -> Answer:
+    """The browser's form POST (upload grant) or GET (presigned download) of the
+    documents bucket, relayed to the embedded S3 as it was sent."""
+    import requests
+
+    target = query.get("target", "")
+    if not _documents_bucket_url(sb, target):
+        return _json(400, {"code": "VALIDATION_FAILED", "message": "not the documents bucket"})
+    if method == "POST":
+        answer = requests.post(
+            target, data=body or b"", headers={"Content-Type": content_type}, timeout=60
+        )
+    else:
+        answer = requests.get(target, timeout=60)
+    kind = answer.headers.get("Content-Type", "application/octet-stream")
+    return Answer(answer.status_code, answer.content, kind)

@@ -101,3 +101,26 @@ def test_r34_the_eligibility_assistant_answers_from_its_generated_form(
     assert "Not met" in answer.locator("[data-route=A]").inner_text()
     assert "review" in answer.inner_text()
     assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+def test_dashboards_chart_the_stored_figures_with_a_table_beside_each_chart(
+    page: Any, site: Site
+) -> None:
+    sign_in(page, site, staff="alice")
+    page.goto(site.url("/staff.html#/dashboard"))
+    page.get_by_role("heading", name="Standing of the member base").wait_for()
+    charts = page.locator("canvas[role=img]")
+    assert charts.count() == 5
+    # Chart.js drew on every canvas (a blank canvas has no painted pixel)
+    painted = page.evaluate(
+        """() => [...document.querySelectorAll('canvas')].map(c => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             return d.some(v => v !== 0); })"""
+    )
+    assert all(painted), painted
+    # The figures are the snapshot's: 3 certifications, 1 lapsed (W1001)
+    standing = page.locator("#chart-standing-h").locator("..")
+    standing.locator("summary").click()
+    row = standing.locator("tbody tr").last.inner_text()
+    assert row.split("\t")[1:] == ["2", "1", "0"], row
+    assert axe_violations(page) == [], dump(axe_violations(page))

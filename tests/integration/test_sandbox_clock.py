@@ -56,6 +56,7 @@ def test_firings_run_in_time_order_and_the_clock_ends_at_the_end_of_the_day(
         ("EventRelayFunctionPendingEvents", utc(2026, 1, 1, 7, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 1, 8)),
         ("StartRunFunctionMonthlyRenewalRun", utc(2026, 1, 1, 12)),
+        ("DashboardSnapshotFunctionMonthlySnapshot", utc(2026, 1, 1, 13)),
         ("EventRelayFunctionPendingEvents", utc(2026, 1, 2, 7, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 2, 8)),
         ("StartRunFunctionAnnualAuditRun", utc(2026, 1, 2, 13)),

@@ -88,4 +88,5 @@ def test_schedules_come_from_the_template(sandbox: Sandbox) -> None:
         ("StartRunFunctionAnnualAuditRun", "cron(0 7 2 1 ? *)", "America/Chicago"),
         ("LifecycleSweepFunctionDailySweep", "cron(0 2 * * ? *)", "America/Chicago"),
         ("EventRelayFunctionPendingEvents", "cron(30 1 * * ? *)", "America/Chicago"),
+        ("DashboardSnapshotFunctionMonthlySnapshot", "cron(0 7 1 * ? *)", "America/Chicago"),
     }

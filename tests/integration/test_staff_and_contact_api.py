@@ -3,6 +3,7 @@ search and member record, the CCP categories the activity form offers (R10, R11)
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -144,3 +145,19 @@ def test_r11_ccp_categories_offer_every_policy_category_with_its_rates(sb: Sandb
         assert category["units"] == {u.value: float(r) for u, r in rule.rates.at(sb.today).items()}
     assert len(body["categories"]) == len(policy.ccp.categories)
     assert sb.api("GET", "/ccp/categories")[0] == 401
+
+
+def test_dashboard_reads_the_stored_monthly_snapshot_and_the_renewal_run_reports(
+    sb: Sandbox,
+) -> None:
+    assert sb.api("GET", "/staff/dashboard", as_member="C1")[0] == 403
+    sb.advance_to(date(2026, 2, 1))  # the renewal runs and the snapshots of Jan 1 and Feb 1
+    status, body = sb.api("GET", "/staff/dashboard", as_staff="a")
+    assert status == 200, body
+    assert [s["asOf"] for s in body["snapshots"]] == ["2026-01-01", "2026-02-01"]
+    last = body["snapshots"][-1]
+    assert sum(last["standing"].values()) >= 2 and last["standing"]["LAPSED"] >= 1
+    assert last["invoicesByDueMonth"]["2025-05"]["OPEN"] >= 1  # C1's unpaid 2025 fee
+    assert [r["runId"] for r in body["renewalRuns"]] == ["renewals-2026-01", "renewals-2026-02"]
+    reads = [c for c in sb.invocations if c.function == "ApiFunction"][-1]
+    assert reads.error_type is None

@@ -142,6 +142,7 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         CategoryList,
         ContactIn,
         ContactOut,
+        Dashboard,
         InvoiceList,
         MemberSearch,
         MemberStatus,
@@ -331,6 +332,22 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         table, caller, today = _context(app)
         _require_staff(caller)
         return service.staff_member_record(table, memberId, today)
+
+    @app.get(
+        "/staff/dashboard",
+        summary="Staff dashboards: stored monthly snapshots and renewal run reports",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The figures."}} | _error_responses(400, 401, 403),
+    )
+    def staff_dashboard() -> Dashboard:
+        import os
+
+        from staycertified.renewals import clients
+
+        table, caller, _ = _context(app)
+        _require_staff(caller)
+        return service.dashboard(table, s3=clients.s3(), mail_bucket=os.environ["MAIL_BUCKET"])
 
     from staycertified.api.review_routes import register_review_routes
 

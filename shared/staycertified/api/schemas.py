@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -414,3 +414,10 @@ class StaffMemberRecord(Camel):
     invoices: list[InvoiceOut]
     notices: list[NoticeOut]
     contact_changes: list[ContactChangeOut]
+
+
+class Dashboard(Camel):
+    """The staff dashboards: stored monthly snapshots and the renewal runs' reports."""
+
+    snapshots: list[dict[str, Any]]
+    renewal_runs: list[dict[str, Any]]

@@ -23,6 +23,7 @@ from staycertified.api.schemas import (
     ContactChangeOut,
     ContactIn,
     ContactOut,
+    Dashboard,
     InvoiceList,
     InvoiceOut,
     MemberSearch,
@@ -431,4 +432,14 @@ def staff_member_record(table: Table, member_id: str, today: date) -> StaffMembe
         invoices=invoices,
         notices=notices,
         contact_changes=changes,
+    )
+
+
+def dashboard(table: Table, *, s3: Any, mail_bucket: str) -> Dashboard:
+    """The stored snapshots (one Query) and the renewal runs' own reports."""
+    from staycertified import dashboard as figures
+
+    return Dashboard(
+        snapshots=figures.snapshots(table),
+        renewal_runs=figures.renewal_runs(s3, mail_bucket),
     )

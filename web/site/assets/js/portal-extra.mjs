@@ -1,3 +1,5 @@
-// Portal pages of capabilities that arrive separately (audit case, recertification).
-export const extraPages = {};
-export const extraNav = [];
+// Portal pages of the audit case and recertification capabilities.
+import { AuditPage } from "./audit.mjs";
+
+export const extraPages = { audit: AuditPage };
+export const extraNav = [["#/audit", "Audit"]];

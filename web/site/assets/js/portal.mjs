@@ -122,7 +122,7 @@ function InvoicesPage() {
   return html`<h1>Invoices</h1>
     ${data.invoices.length === 0
       ? html`<p>You have no invoices.</p>`
-      : html`<div class="table-wrap"><table>
+      : html`<div class="table-wrap" tabindex="0"><table>
           <caption>Your annual fee invoices, oldest first</caption>
           <thead><tr><th scope="col">Year</th><th scope="col">Certificate</th><th scope="col">Amount</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
@@ -372,7 +372,7 @@ function ActivityList({ which, setWhich, data }) {
     ${[...byCycle.entries()].map(([key, items]) => {
       const [start, end] = key.split("|");
       const total = items.reduce((s, a) => s + a.pointsCounted, 0);
-      return html`<div class="table-wrap"><table>
+      return html`<div class="table-wrap" tabindex="0"><table>
         <caption>Cycle ${day(start)} – ${day(end)}: ${total} points counted</caption>
         <thead><tr><th scope="col">Date</th><th scope="col">Activity</th><th scope="col">Category</th><th scope="col">Points</th><th scope="col">Source</th></tr></thead>
         <tbody>${items.map(

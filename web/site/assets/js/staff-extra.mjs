@@ -1,3 +1,5 @@
-// Staff pages of capabilities that arrive separately (audit review, recertification review).
-export const staffExtraPages = {};
-export const staffExtraNav = [];
+// Staff pages of the audit review and recertification review capabilities.
+import { AuditCasePage, AuditQueuePage } from "./staff-audit.mjs";
+
+export const staffExtraPages = { audits: AuditQueuePage, audit: AuditCasePage };
+export const staffExtraNav = [["#/audits", "Audit queue"]];

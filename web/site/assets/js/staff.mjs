@@ -48,7 +48,7 @@ function SearchPage() {
     ${result
       ? result.members.length === 0
         ? html`<p role="status">No member matches “${result.query}”.</p>`
-        : html`<div class="table-wrap"><table>
+        : html`<div class="table-wrap" tabindex="0"><table>
             <caption>${result.members.length} member(s) matching “${result.query}”</caption>
             <thead><tr><th scope="col">Member</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Certificates</th></tr></thead>
             <tbody>${result.members.map(
@@ -130,7 +130,7 @@ function MemberPage({ args }) {
     )}
     <section class="panel" aria-labelledby="inv-h">
       <h2 id="inv-h">Invoices</h2>
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0"><table>
         <thead><tr><th scope="col">Invoice</th><th scope="col">Year</th><th scope="col">Amount</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${record.invoices.map(
           (i) => html`<tr data-invoice=${i.invoiceId}>
@@ -143,7 +143,7 @@ function MemberPage({ args }) {
     </section>
     <section class="panel" aria-labelledby="act-h">
       <h2 id="act-h">Activities</h2>
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0"><table>
         <thead><tr><th scope="col">Date</th><th scope="col">Activity</th><th scope="col">Category</th><th scope="col">Points</th><th scope="col">Cycle</th></tr></thead>
         <tbody>${record.activities.map(
           (x) => html`<tr><td>${day(x.completedOn || x.periodEnd)}</td><td>${x.title}</td><td>${words(x.category)}</td><td>${x.pointsCounted}</td><td>${x.cycleStart} – ${x.cycleEnd}</td></tr>`,
@@ -154,7 +154,7 @@ function MemberPage({ args }) {
       <h2 id="not-h">Notices sent</h2>
       ${record.notices.length === 0
         ? html`<p>No notice sent yet.</p>`
-        : html`<div class="table-wrap"><table>
+        : html`<div class="table-wrap" tabindex="0"><table>
             <thead><tr><th scope="col">Sent</th><th scope="col">Certificate</th><th scope="col">Notice</th><th scope="col">Channel</th><th scope="col">For</th><th scope="col">Flags</th></tr></thead>
             <tbody>${record.notices.map(
               (n) => html`<tr><td>${day(n.sentOn)}</td><td>${n.certificateNumber}</td><td>${words(n.step)}</td><td>${words(n.channel)}</td><td>${n.period}</td><td>${n.flags.map(words).join(", ")}</td></tr>`,

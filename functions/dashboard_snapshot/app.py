@@ -1,0 +1,44 @@
+"""DashboardSnapshotFunction: the staff dashboards' monthly figures, computed from
+the stored records and kept (see `staycertified.dashboard`), so that the
+dashboard route never reads the member base.
+
+"Today" is the schedule's `scheduledTime` in the body's time zone (R39, R40).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from staycertified.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def handle(event: dict[str, Any], *, table: Table | None = None) -> dict[str, Any]:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified import dashboard
+    from staycertified.api import settings
+    from staycertified.api.clock import scheduled_day
+    from staycertified.api.events import ScheduledRun
+    from staycertified.policy import load_policy
+
+    run = ScheduledRun.model_validate(event)
+    today = scheduled_day(run.scheduled_time, settings.settings().body_time_zone)
+    target = table if table is not None else settings.table()
+    figures = dashboard.compute_snapshot(target, today, load_policy())
+    dashboard.store_snapshot(target, figures)
+    total = sum(figures["standing"].values())
+    metrics.add_metric(name="CertificationsCounted", unit=MetricUnit.Count, value=total)
+    logger.info(
+        "dashboard snapshot", extra={"asOf": figures["asOf"], "standing": figures["standing"]}
+    )
+    return {"asOf": figures["asOf"], "standing": figures["standing"]}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(event)
