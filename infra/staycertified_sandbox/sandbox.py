@@ -38,6 +38,7 @@ from .api import (
     routes_from_template,
     translate_response,
 )
+from .credly import CredlyStandin, StandinBadge
 from .deploy import (
     Deployment,
     QuietMoto,
@@ -123,6 +124,7 @@ class Sandbox:
         self._table: Any = None
         self._restore: list[Any] = []
         self._event_tap: EventTap | None = None
+        self.credly: CredlyStandin | None = None  # the Credly stand-in (sb.credly.fail_next)
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Sandbox:
@@ -153,6 +155,9 @@ class Sandbox:
         if self._event_tap is not None:
             self._event_tap.close()
             self._event_tap = None
+        if self.credly is not None:
+            self.credly.stop()
+            self.credly = None
         self._clients, self._table = {}, None
         while self._restore:
             self._restore.pop()()
@@ -205,6 +210,7 @@ class Sandbox:
 
     def _deploy(self) -> None:
         began = time.perf_counter()
+        self._start_credly()
         translated = translate(
             self.template_path, self.stack_name, self.region, ACCOUNT, self.parameters
         )
@@ -212,6 +218,7 @@ class Sandbox:
         stack = read_stack(translated, self.stack_name, self.region, ACCOUNT)
         stack.parameters.update(self.parameters)
         secrets = create_secrets(translated, stack)
+        self._credly_credentials(secrets)
         functions = function_specs(translated, stack)
         runtime.register(list(functions.values()))
         sync_function_environments(functions, self.region)
@@ -230,6 +237,36 @@ class Sandbox:
         if len(buses) == 1:  # a template with a domain event bus (not every test template)
             self._event_tap = EventTap(str(buses.pop()))
         self.deploy_seconds = time.perf_counter() - began
+
+    def _start_credly(self) -> None:
+        """The Credly stand-in on 127.0.0.1, as the template's Credly parameters see it."""
+        from staycertified.policy import load_policy
+
+        self.credly = CredlyStandin()
+        self.credly.start()
+        types = sorted(load_policy().catalogue)
+        self.parameters.setdefault("CredlyBaseUrl", self.credly.url)
+        self.parameters.setdefault(
+            "CredlyBadgeTemplates", json.dumps({t: f"badge-template-{t.lower()}" for t in types})
+        )
+        self.parameters.setdefault("CredlyRetryBackoffSeconds", "0.01")
+
+    def _credly_credentials(self, secrets: Mapping[str, str]) -> None:
+        """What an operator does after the first deploy: the Credly secret gets the
+        organisation id and API token (here the stand-in's)."""
+        if self.credly is None or "CredlySecret" not in secrets:
+            return
+        self.client("secretsmanager").put_secret_value(
+            SecretId=secrets["CredlySecret"],
+            SecretString=json.dumps(
+                {"organization_id": self.credly.organization_id, "token": self.credly.token}
+            ),
+        )
+
+    @property
+    def badges(self) -> list[StandinBadge]:
+        """Every badge the Credly stand-in holds (.certificate_number, .state, .expires_at...)."""
+        return self.credly.badges if self.credly is not None else []
 
     # ------------------------------------------------------------ accessors
     @property

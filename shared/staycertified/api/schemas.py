@@ -152,6 +152,14 @@ class NextAction(Camel):
     case_id: str | None = None
 
 
+class BadgeOut(Camel):
+    """R36, R37: the certification's Credly badge (NONE before one is issued)."""
+
+    state: Literal["ISSUED", "REVOKED", "NONE"]
+    expires_at: date | None = None
+    url: str | None = None
+
+
 class CertificationStatus(Camel):
     certificate_number: str
     type: str
@@ -164,6 +172,7 @@ class CertificationStatus(Camel):
     audit: AuditOut | None = None
     recertification: RecertificationOut | None = None
     next_actions: list[NextAction]
+    badge: BadgeOut = BadgeOut(state="NONE")
 
 
 class MemberStatus(Camel):

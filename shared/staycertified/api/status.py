@@ -14,6 +14,7 @@ from staycertified.api.schemas import (
     ActivityOut,
     AttestationIn,
     AuditOut,
+    BadgeOut,
     CertificationStatus,
     CycleOut,
     MemberStatus,
@@ -307,7 +308,16 @@ def certification_status(
         audit=None if audit is None else _audit_out(cert, audit, documents),
         recertification=recertification,
         next_actions=_audit_actions([_action(a) for a in decision.next_actions], cert, documents),
+        badge=_badge_out(cert),
     )
+
+
+def _badge_out(cert: CertificationRecord) -> BadgeOut:
+    """R37: the badge as the Credly calls left it (store.badges)."""
+    if not cert.badges:
+        return BadgeOut(state="NONE")
+    badge = cert.badges[0]
+    return BadgeOut(state=badge.state.value, expires_at=badge.expires_on, url=badge.url)  # type: ignore[arg-type]
 
 
 def member_status(record: MemberRecord, today: date, policy: Policy) -> MemberStatus:

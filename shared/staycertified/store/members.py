@@ -18,6 +18,7 @@ from staycertified.domain.model import (
     Member,
 )
 from staycertified.store import keys
+from staycertified.store.badges import BADGE, Badge
 from staycertified.store.documents import DOCUMENT, StoredDocument
 from staycertified.store.table import from_item, query_all, to_item
 
@@ -59,6 +60,7 @@ class CertificationRecord(BaseModel):
     invoices: list[Invoice] = Field(default_factory=list)
     notices: list[NoticeRecord] = Field(default_factory=list)
     audit_cases: list[AuditCase] = Field(default_factory=list)
+    badges: list[Badge] = Field(default_factory=list)  # the Credly badge, at most one (R36)
 
 
 class MemberRecord(BaseModel):
@@ -88,6 +90,7 @@ _ENTITY_MODELS: dict[str, type[BaseModel]] = {
     INVOICE: Invoice,
     NOTICE: NoticeRecord,
     AUDIT_CASE: AuditCase,
+    BADGE: Badge,
 }
 _RECORD_FIELD = {
     CYCLE: "cycles",
@@ -96,6 +99,7 @@ _RECORD_FIELD = {
     INVOICE: "invoices",
     NOTICE: "notices",
     AUDIT_CASE: "audit_cases",
+    BADGE: "badges",
 }
 
 

@@ -1,0 +1,84 @@
+"""BadgeEventsFunction: the Credly badge follows the domain events (R36,
+staycertified.badges.lifecycle).
+
+- an EventBridge event from DomainEventBus (CertificationActivated, FeePaid,
+  CycleRolledOver, RecertificationRequired): one Credly call, once per
+  (certification, event); a call that fails after the client's retries raises
+  (the asynchronous invoke retries, then the dead-letter queue and its alarm);
+- the daily schedule (`scheduledTime`): every badge call not DONE is made again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from typing import Any
+
+from staycertified.observability import logger, metrics, traced
+
+
+@functools.cache
+def _credly(base_url: str, secret_id: str, backoff: str, timeout: str) -> Any:
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    from staycertified.badges.credly import CredlyClient, CredlySettings
+
+    secret = json.loads(str(get_secret(secret_id, max_age=300)))
+    return CredlyClient(
+        CredlySettings(
+            base_url=base_url,
+            organization_id=secret["organization_id"],
+            token=secret["token"],
+            backoff_seconds=float(backoff),
+            timeout_seconds=float(timeout),
+        )
+    )
+
+
+def work(table: Any = None, credly: Any = None) -> Any:
+    from staycertified.api import settings
+    from staycertified.badges.lifecycle import BadgeWork
+    from staycertified.policy import load_policy
+
+    client = credly or _credly(
+        os.environ["CREDLY_BASE_URL"],
+        os.environ["CREDLY_SECRET_ID"],
+        os.environ.get("CREDLY_BACKOFF_SECONDS", "0.5"),
+        os.environ.get("CREDLY_TIMEOUT_SECONDS", "10"),
+    )
+    templates = json.loads(os.environ.get("CREDLY_BADGE_TEMPLATES") or "{}")
+    return BadgeWork(
+        table if table is not None else settings.table(), client, templates, load_policy()
+    )
+
+
+def handle(event: dict[str, Any], context: Any, *, table: Any = None, credly: Any = None) -> Any:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified.badges.lifecycle import BadgeCallFailed
+    from staycertified.store import badges as badge_store
+
+    badges = work(table, credly)
+    if "detail-type" in event:
+        outcome = badges.handle(str(event["detail-type"]), dict(event.get("detail") or {}))
+        metrics.add_metric(name=f"Badge{outcome.outcome.title()}", unit=MetricUnit.Count, value=1)
+        logger.info("badge call", extra={"outcome": outcome.outcome})
+        return outcome.model_dump()
+    retried: dict[str, int] = {}
+    for call in badge_store.open_calls(badges.table):
+        try:
+            outcome = badges.retry(call).outcome
+        except BadgeCallFailed:
+            outcome = "FAILED"
+        retried[outcome] = retried.get(outcome, 0) + 1
+    metrics.add_metric(name="BadgeCallsRetried", unit=MetricUnit.Count, value=sum(retried.values()))
+    logger.info("badge retry run", extra={"outcomes": retried})
+    return {"retried": retried}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced
+def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+    return handle(event, context)
