@@ -10,7 +10,6 @@ staycertified.badges.lifecycle).
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from typing import Any
@@ -18,20 +17,23 @@ from typing import Any
 from staycertified.observability import logger, metrics, traced
 
 
-@functools.cache
-def _credly(base_url: str, secret_id: str, backoff: str, timeout: str) -> Any:
+def _credly(*, refresh: bool = False) -> Any:
+    """A client with the organisation id and token from Secrets Manager (cached by
+    Powertools for 5 minutes; `refresh` after a 401: the token was rotated)."""
     from aws_lambda_powertools.utilities.parameters import get_secret
 
     from staycertified.badges.credly import CredlyClient, CredlySettings
 
-    secret = json.loads(str(get_secret(secret_id, max_age=300)))
+    secret = json.loads(
+        str(get_secret(os.environ["CREDLY_SECRET_ID"], max_age=300, force_fetch=refresh))
+    )
     return CredlyClient(
         CredlySettings(
-            base_url=base_url,
+            base_url=os.environ["CREDLY_BASE_URL"],
             organization_id=secret["organization_id"],
             token=secret["token"],
-            backoff_seconds=float(backoff),
-            timeout_seconds=float(timeout),
+            backoff_seconds=float(os.environ.get("CREDLY_BACKOFF_SECONDS", "0.5")),
+            timeout_seconds=float(os.environ.get("CREDLY_TIMEOUT_SECONDS", "10")),
         )
     )
 
@@ -41,16 +43,17 @@ def work(table: Any = None, credly: Any = None) -> Any:
     from staycertified.badges.lifecycle import BadgeWork
     from staycertified.policy import load_policy
 
-    client = credly or _credly(
-        os.environ["CREDLY_BASE_URL"],
-        os.environ["CREDLY_SECRET_ID"],
-        os.environ.get("CREDLY_BACKOFF_SECONDS", "0.5"),
-        os.environ.get("CREDLY_TIMEOUT_SECONDS", "10"),
-    )
     templates = json.loads(os.environ.get("CREDLY_BADGE_TEMPLATES") or "{}")
     return BadgeWork(
-        table if table is not None else settings.table(), client, templates, load_policy()
+        table if table is not None else settings.table(),
+        credly or _credly(),
+        templates,
+        load_policy(),
     )
+
+
+def _unauthorized(failed: Exception) -> bool:
+    return getattr(failed.__cause__, "status", None) == 401
 
 
 def handle(event: dict[str, Any], context: Any, *, table: Any = None, credly: Any = None) -> Any:
@@ -61,7 +64,14 @@ def handle(event: dict[str, Any], context: Any, *, table: Any = None, credly: An
 
     badges = work(table, credly)
     if "detail-type" in event:
-        outcome = badges.handle(str(event["detail-type"]), dict(event.get("detail") or {}))
+        detail_type, detail = str(event["detail-type"]), dict(event.get("detail") or {})
+        try:
+            outcome = badges.handle(detail_type, detail)
+        except BadgeCallFailed as failed:
+            if credly is not None or not _unauthorized(failed):
+                raise
+            badges = work(table, _credly(refresh=True))  # the token was rotated: once more
+            outcome = badges.handle(detail_type, detail)
         metrics.add_metric(name=f"Badge{outcome.outcome.title()}", unit=MetricUnit.Count, value=1)
         logger.info("badge call", extra={"outcome": outcome.outcome})
         return outcome.model_dump()
