@@ -67,6 +67,7 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
     """The sweep's audit step (R26 reminder, R27 deadline), separate from the rest."""
     from aws_lambda_powertools.metrics import MetricUnit
 
+    from staycertified.api import settings
     from staycertified.audits.deadlines import run_audit_deadlines
     from staycertified.notify.email import send_email as ses_send
     from staycertified.notify.mailroom import post_letter as mail_post
@@ -83,7 +84,16 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
     metrics.add_metric(
         name="AuditRemindersSent", unit=MetricUnit.Count, value=report.reminders_sent
     )
-    return report.model_dump(mode="json")
+    result = report.model_dump(mode="json")
+    mail_bucket = settings.settings().mail_bucket
+    if mail_bucket:
+        import boto3
+
+        from staycertified.audits.deadlines import write_review_report
+
+        review = write_review_report(table, boto3.client("s3"), mail_bucket, today.year)
+        result["reviewCases"] = review["cases"]
+    return result
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from .audit_behaviour import AuditBehaviour
 from .behaviour import MemberBehaviour
 from .sandbox import REPO_ROOT, Sandbox
 
@@ -40,6 +41,7 @@ class DemoContext:
     elapsed: float = 0.0
     import_report: Any = None
     behaviour: MemberBehaviour | None = None
+    audit_behaviour: AuditBehaviour | None = None
     _records: list[Any] | None = None
 
     def records(self) -> list[Any]:
@@ -79,9 +81,11 @@ def run(args: argparse.Namespace) -> int:
         context.import_report = sb.load_members(rows)
         _say(out, f"Imported {context.import_report.imported} rows ({len(rows)} in the file).")
         context.behaviour = MemberBehaviour(sb, rows)
+        context.audit_behaviour = AuditBehaviour(sb)
         for month_end in _month_ends(args.start, args.end):
             sb.advance_to(month_end)
             context.behaviour.month_end(month_end)
+            context.audit_behaviour.month_end(month_end)
             _say(out, _progress_line(sb))
         context.elapsed = time.perf_counter() - started
         for section in SECTIONS:

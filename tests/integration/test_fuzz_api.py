@@ -280,3 +280,124 @@ def test_eligibility_never_5xx_and_never_accepts_an_invalid_body(
         assert set(answer) == {"certificationType", "routes", "felonyReviewRequired", "notes"}
     status, answer = sb.api("GET", path)
     check_answer(status, answer)
+
+
+# ---------------------------------------------------------------- documents and audits (R15, R27)
+
+upload_bodies = mutated(
+    st.fixed_dictionaries(
+        {
+            "purpose": st.sampled_from(["AUDIT", "RECERTIFICATION", "OTHER"]),
+            "caseId": st.sampled_from(["AUD-2026-RMA-FUZZ", "AUD-2026-RMA-OTHER"]),
+            "kind": st.sampled_from(["PROOF", "TRANSCRIPT", "SELFIE"]),
+            "fileName": st.text(min_size=1, max_size=60),
+            "contentType": st.sampled_from(["application/pdf", "image/png", "text/html"]),
+            "size": st.integers(-1, 12 * 1024 * 1024),
+        },
+        optional={"itemId": st.text(max_size=20), "applicationId": st.text(max_size=10)},
+    ),
+    {
+        "purpose": json_values,
+        "caseId": json_values,
+        "applicationId": json_values,
+        "itemId": json_values,
+        "kind": json_values,
+        "fileName": json_values,
+        "contentType": json_values,
+        "size": numbers,
+    },
+)
+decision_bodies = mutated(
+    st.fixed_dictionaries(
+        {"decision": st.sampled_from(["VERIFIED", "REJECTED", "MAYBE"])},
+        optional={"points": numbers, "reason": st.text(max_size=30)},
+    ),
+    {"decision": json_values, "points": numbers, "reason": json_values},
+)
+extension_bodies = mutated(
+    st.fixed_dictionaries({"days": st.integers(-5, 400), "reason": st.text(max_size=30)}),
+    {"days": numbers, "reason": json_values},
+)
+case_decision_bodies = mutated(
+    st.fixed_dictionaries(
+        {"outcome": st.sampled_from(["FAILED", "PASSED"]), "reason": st.text(max_size=30)}
+    ),
+    {"outcome": json_values, "reason": json_values},
+)
+case_ids = st.sampled_from(["AUD-2026-RMA-FUZZ", "AUD-1999-NOPE"]) | path_text
+
+
+@FUZZ
+@given(body=upload_bodies)
+def test_upload_grant_never_5xx_and_never_accepts_an_invalid_body(sb: Sandbox, body: Any) -> None:
+    status, answer = sb.api("POST", "/members/FUZZ/uploads", body, as_member="FUZZ")
+    check_answer(status, answer)
+    if not is_valid("UploadIn", body):
+        assert status >= 400, (body, answer)
+    assert status != 201, answer  # FUZZ has no audit case: no grant is ever given (R15)
+
+
+@FUZZ
+@given(case=case_ids, item=st.just("PRIOR-RECORDS") | path_text, body=decision_bodies)
+def test_staff_item_decision_never_5xx_and_never_accepts_an_invalid_body(
+    sb: Sandbox, case: str, item: str, body: Any
+) -> None:
+    path = f"/staff/audits/{quote(case, safe='')}/items/{quote(item, safe='')}/decision"
+    status, answer = sb.api("POST", path, body, as_staff=True)
+    check_answer(status, answer)
+    if not is_valid("ItemDecisionIn", body):
+        assert status >= 400, (body, answer)
+    status, answer = sb.api("POST", path, body, as_member="FUZZ")
+    check_answer(status, answer)
+    assert status >= 400  # R27: only staff decide
+
+
+@FUZZ
+@given(case=case_ids, extension=extension_bodies, decision=case_decision_bodies)
+def test_staff_extension_and_case_decision_never_5xx(
+    sb: Sandbox, case: str, extension: Any, decision: Any
+) -> None:
+    segment = quote(case, safe="")
+    for path, body, component in (
+        (f"/staff/audits/{segment}/extension", extension, "ExtensionIn"),
+        (f"/staff/audits/{segment}/decision", decision, "CaseDecisionIn"),
+    ):
+        status, answer = sb.api("POST", path, body, as_staff=True)
+        check_answer(status, answer)
+        if not is_valid(component, body):
+            assert status >= 400, (body, answer)
+
+
+@FUZZ
+@given(
+    member=st.just("FUZZ") | path_text,
+    case=case_ids,
+    query=st.dictionaries(
+        st.sampled_from(["caseId", "applicationId", "status", "limit", "cursor"]),
+        st.text(max_size=12),
+        max_size=3,
+    ),
+)
+def test_document_and_audit_reads_never_5xx(
+    sb: Sandbox, member: str, case: str, query: dict[str, str]
+) -> None:
+    m, c = quote(member, safe=""), quote(case, safe="")
+    for path, as_staff in (
+        (f"/members/{m}/documents", False),
+        (f"/members/{m}/audits/{c}", False),
+        ("/staff/audits", True),
+        (f"/staff/documents/{c}", True),
+    ):
+        status, answer = sb.api(
+            "GET",
+            path,
+            as_member=None if as_staff else "FUZZ",
+            as_staff=as_staff,
+            query=query or None,
+        )
+        check_answer(status, answer)
+        if member != "FUZZ" and not as_staff:
+            assert status >= 400
+    status, answer = sb.api("POST", f"/members/{m}/audits/{c}/submit", as_member="FUZZ")
+    check_answer(status, answer)
+    assert status >= 400

@@ -13,6 +13,7 @@ percent of the pool a year, never a Scan). For each, on the sweep's day:
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -60,4 +61,49 @@ def run_audit_deadlines(
                 continue
             sent = outcome_notices.send_reminder(loaded, ports)
             report.reminders_sent += sum(1 for outcome in sent.values() if outcome == "SENT")
+    return report
+
+
+def review_report(table: Any, audit_year: int) -> dict[str, Any]:
+    """The audit review of the year (R27): cases by state, responses (before the reminder,
+    late: after it, none), extensions, pass rate of the decided. Counts only."""
+    cases = []
+    for status in ("OPEN", "SUBMITTED", "PASSED", "FAILED"):
+        found, _ = cases_by_status(table, status)
+        cases += [c for c in found if c.audit_year == audit_year]
+    by_state = {
+        s: sum(1 for c in cases if c.status.value == s)
+        for s in ("OPEN", "SUBMITTED", "PASSED", "FAILED")
+    }
+    answered = [c for c in cases if c.submitted_on is not None or c.submissions]
+    late = [c for c in answered if c.submitted_on is not None and c.submitted_on > c.reminder_on]
+    decided = by_state["PASSED"] + by_state["FAILED"]
+    return {
+        "auditYear": audit_year,
+        "cases": len(cases),
+        "byState": by_state,
+        "responses": {
+            "beforeReminder": len(answered) - len(late),
+            "late": len(late),
+            "none": len(cases) - len(answered),
+        },
+        "extensions": sum(1 for c in cases if c.extended_to is not None),
+        "failedWithoutResponse": sum(
+            1 for c in cases if c.status.value == "FAILED" and not c.submissions
+        ),
+        "passRate": round(by_state["PASSED"] / decided, 4) if decided else None,
+        "rules": ["R26", "R27"],
+    }
+
+
+def write_review_report(table: Any, s3: Any, bucket: str, audit_year: int) -> dict[str, Any]:
+    """`audits/<year>/review.json` in the mail bucket (the run report of the review)."""
+    report = review_report(table, audit_year)
+    if report["cases"]:
+        s3.put_object(
+            Bucket=bucket,
+            Key=f"audits/{audit_year:04d}/review.json",
+            Body=json.dumps(report, indent=1).encode(),
+            ContentType="application/json",
+        )
     return report
