@@ -24,7 +24,7 @@ they raise:
 | WRONG_AMOUNT           | 422    | amount or currency differ from the invoice (R7)   |
 | FEE_NOT_REFUNDABLE     | 422    | a refund or a negative amount (R6)                |
 | INVOICE_ALREADY_PAID   | 409    | paid by another payment (R7)                      |
-| INVOICE_VOID           | 409    | the invoice was voided                            |
+| INVOICE_VOID           | 409    | staff: the invoice was voided (R42)               |
 | PAYMENT_ID_REUSED      | 409    | a known payment id for another invoice or amount  |
 
 The same provider payment (same payment id) again answers the first answer and
@@ -33,6 +33,10 @@ transaction as the invoice update and `paid_through` (store.payments).
 Staff payments use the payment id ``STAFF-<invoiceId>``; staff recording a
 payment on an invoice that is already paid (a double submit included) get
 ``INVOICE_ALREADY_PAID`` (409) and nothing is written (R6).
+
+A provider payment for a VOID invoice (R42: the certification must recertify)
+changes no standing: it is kept as ``PAYMENT_FOR_VOID_INVOICE`` for staff to
+refund and answered 200 (``"status": "PAYMENT_FOR_VOID_INVOICE", "refundDue": true``).
 
 Provider events other than a succeeded payment (failed, pending, cancelled,
 disputed, unknown types) change nothing and are acknowledged (R6):
@@ -50,7 +54,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staycertified.domain import errors
 from staycertified.domain.errors import DomainError
-from staycertified.domain.model import Certification, Invoice, Payment, PaymentMethod
+from staycertified.domain.model import (
+    Certification,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+)
 
 VALIDATION_FAILED = "VALIDATION_FAILED"
 INVOICE_NOT_FOUND = "INVOICE_NOT_FOUND"
@@ -197,6 +207,8 @@ def _apply(payment: Payment, *, table: Any, replay: bool = True) -> dict[str, An
         raise BillingError(404, INVOICE_NOT_FOUND, f"No invoice {payment.invoice_id}.")
     invoice = invoice_store.refresh(table, invoice)  # GSI2 is eventually consistent
     certification = _certification(table, invoice)
+    if invoice.status == InvoiceStatus.VOID and payment.method == PaymentMethod.PROVIDER:
+        return _keep_for_refund(payment, invoice, certification, table=table)
     try:
         outcome = invoicing.apply_payment(certification, invoice, payment)
     except DomainError as error:
@@ -219,6 +231,29 @@ def _apply(payment: Payment, *, table: Any, replay: bool = True) -> dict[str, An
             if again is not None:
                 return _replay(again, payment)
         raise _already_paid(invoice.invoice_id) from None
+    return answer
+
+
+def _keep_for_refund(
+    payment: Payment, invoice: Invoice, certification: Certification, *, table: Any
+) -> dict[str, Any]:
+    """R42: money that arrives for a void invoice changes no standing; it is kept as
+    PAYMENT_FOR_VOID_INVOICE for staff to refund, and acknowledged (2xx)."""
+    from staycertified.domain.invoicing import effective_paid_through
+    from staycertified.store import payments as payment_store
+
+    answer = {
+        **_answer(payment, invoice, effective_paid_through(certification)),
+        "status": payment_store.PAYMENT_FOR_VOID_INVOICE,
+        "refundDue": True,
+        "rule": "R42",
+    }
+    if not payment_store.record_payment_for_void_invoice(
+        table, payment=payment, invoice=invoice, answer=answer
+    ):
+        again = payment_store.get_payment(table, payment.payment_id)
+        if again is not None:
+            return _replay(again, payment)
     return answer
 
 

@@ -20,15 +20,15 @@ def test_the_daily_sweep_follows_chicago_time_across_both_dst_changes(
     fresh_sandbox: Callable[..., Sandbox],
 ) -> None:
     spring = fresh_sandbox(start=date(2026, 3, 6))
-    # 2026-03-08: 02:00 does not exist in Chicago; EventBridge Scheduler skips it.
+    # 2026-03-08: the sweep runs at 03:00, which exists on the spring-forward day (R17).
     assert sweep_instants(spring, date(2026, 3, 9)) == [
-        utc(2026, 3, 6, 8), utc(2026, 3, 7, 8), utc(2026, 3, 9, 7),
+        utc(2026, 3, 6, 9), utc(2026, 3, 7, 9), utc(2026, 3, 8, 8), utc(2026, 3, 9, 8),
     ]  # fmt: skip
     spring.close()
     autumn = fresh_sandbox(start=date(2026, 10, 31))
-    # 2026-11-01: 02:00 CST happens once, at 08:00Z.
+    # 2026-11-01: 03:00 CST happens once, at 09:00Z.
     assert sweep_instants(autumn, date(2026, 11, 2)) == [
-        utc(2026, 10, 31, 7), utc(2026, 11, 1, 8), utc(2026, 11, 2, 8),
+        utc(2026, 10, 31, 8), utc(2026, 11, 1, 9), utc(2026, 11, 2, 9),
     ]  # fmt: skip
 
 
@@ -53,18 +53,18 @@ def test_firings_run_in_time_order_and_the_clock_ends_at_the_end_of_the_day(
     sb = fresh_sandbox(start=date(2026, 1, 1))
     fired = sb.advance_to(date(2026, 1, 2))
     assert [(f.schedule, f.at) for f in fired] == [
-        ("EventRelayFunctionPendingEvents", utc(2026, 1, 1, 7, 30)),
-        ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 1, 8)),
+        ("EventRelayFunctionPendingEvents", utc(2026, 1, 1, 6, 30)),
+        ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 1, 9)),
         ("StartRunFunctionMonthlyRenewalRun", utc(2026, 1, 1, 12)),
         ("DashboardSnapshotFunctionMonthlySnapshot", utc(2026, 1, 1, 13)),
-        ("EventRelayFunctionPendingEvents", utc(2026, 1, 2, 7, 30)),
-        ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 2, 8)),
+        ("EventRelayFunctionPendingEvents", utc(2026, 1, 2, 6, 30)),
+        ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 2, 9)),
         ("StartRunFunctionAnnualAuditRun", utc(2026, 1, 2, 13)),
     ]
     invoked = [c.event for c in sb.invocations if c.function == "LifecycleSweepFunction"]
     assert invoked[:2] == [
-        {"scheduledTime": "2026-01-01T08:00:00Z"},
-        {"scheduledTime": "2026-01-02T08:00:00Z"},
+        {"scheduledTime": "2026-01-01T09:00:00Z"},
+        {"scheduledTime": "2026-01-02T09:00:00Z"},
     ]
     assert sb.today == date(2026, 1, 2)
     assert sb.advance_to(date(2026, 1, 2)) == []

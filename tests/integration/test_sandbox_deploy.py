@@ -86,7 +86,7 @@ def test_schedules_come_from_the_template(sandbox: Sandbox) -> None:
     } == {
         ("StartRunFunctionMonthlyRenewalRun", "cron(0 6 1 * ? *)", "America/Chicago"),
         ("StartRunFunctionAnnualAuditRun", "cron(0 7 2 1 ? *)", "America/Chicago"),
-        ("LifecycleSweepFunctionDailySweep", "cron(0 2 * * ? *)", "America/Chicago"),
-        ("EventRelayFunctionPendingEvents", "cron(30 1 * * ? *)", "America/Chicago"),
+        ("LifecycleSweepFunctionDailySweep", "cron(0 3 * * ? *)", "America/Chicago"),
+        ("EventRelayFunctionPendingEvents", "cron(30 0 * * ? *)", "America/Chicago"),
         ("DashboardSnapshotFunctionMonthlySnapshot", "cron(0 7 1 * ? *)", "America/Chicago"),
     }

@@ -210,7 +210,10 @@ def test_fee_unpaid_three_years_requires_recertification_and_paying_no_longer_cu
     after = world.seen["FEE3Y after 3 years"]
     assert after["status"] == "RECERTIFICATION_REQUIRED"
     assert after["recertification"]["routes"] == ["CCP", "EXAM"]
-    assert [code for code, _ in world.seen["FEE3Y pays old fees"]] == [201, 201, 201]
+    # R42: its open invoices became VOID: staff cannot take payment on them.
+    assert [(code, body["code"]) for code, body in world.seen["FEE3Y pays old fees"]] == [
+        (409, "INVOICE_VOID")
+    ] * 3
     assert world.seen["FEE3Y after paying"]["status"] == "RECERTIFICATION_REQUIRED"
     assert str(world.seen["FEE3Y record"].recertification_required_since) == "2021-06-30"
 

@@ -283,7 +283,7 @@ def certification_status(
     if decision.status == Standing.RECERTIFICATION_REQUIRED:
         recertification = RecertificationOut(
             routes=list(decision.recertification_routes),  # type: ignore[arg-type]
-            required_since=decision.unmet_since,
+            required_since=decision.required_since,  # R22: the day the 3 years ran out
         )
     return CertificationStatus(
         certificate_number=decision.certificate_number,

@@ -8,7 +8,9 @@ last day of M in A+1, and paying year Y sets it to the last day of M in Y+1 (R7)
 
 Fee years owed without invoices (imported members). A year Y is PAID when its
 invoice is PAID, or when `paid_through` >= the last day of the anniversary month
-of Y+1 (what paying Y would have set); VOID means waived. Its due date is the
+of Y+1 (what paying Y would have set); VOID means waived, except an invoice
+voided because the certification must recertify (R42): that fee was never paid
+and stays an unmet obligation of the old standing. Its due date is the
 last day of the anniversary month of Y. So standing is right before the system
 ever issued an invoice; a year paid via `paid_through` only counts as paid on
 time (its payment date is unknown). When an invoice exists, it is the record.
@@ -86,6 +88,33 @@ def make_invoice(
     )
 
 
+VOIDED_FOR_RECERTIFICATION = "R42"
+
+
+def voided_for_recert(invoice: Invoice) -> bool:
+    """R42: voided because the certification became RECERTIFICATION_REQUIRED."""
+    return (
+        invoice.status == InvoiceStatus.VOID and invoice.void_reason == VOIDED_FOR_RECERTIFICATION
+    )
+
+
+def invoices_to_void(invoices: Iterable[Invoice], today: date) -> list[Invoice]:
+    """R42: the certification must recertify: each OPEN renewal invoice becomes VOID
+    (never charged). Only renewal invoices are `Invoice`s here; a recertification
+    application's fee invoice is another record and is never touched."""
+    return [
+        invoice.model_copy(
+            update={
+                "status": InvoiceStatus.VOID,
+                "void_reason": VOIDED_FOR_RECERTIFICATION,
+                "voided_on": today,
+            }
+        )
+        for invoice in invoices
+        if invoice.status == InvoiceStatus.OPEN and invoice.is_renewal
+    ]
+
+
 class FeeYear(Frozen):
     """One membership year's fee, as known on a date (R3, R7, R20-R22)."""
 
@@ -102,7 +131,11 @@ def _fee_year(
 ) -> FeeYear:
     due = due_date(certification, year)
     invoice_id = invoice_id_for(certification.certificate_number, year)
-    if invoice is not None and invoice.status == InvoiceStatus.VOID:
+    if (
+        invoice is not None
+        and invoice.status == InvoiceStatus.VOID
+        and not voided_for_recert(invoice)
+    ):
         return FeeYear(
             membership_year=year, due_date=due, invoice_id=invoice_id, paid=True, waived=True
         )
@@ -115,7 +148,7 @@ def _fee_year(
         return FeeYear(
             membership_year=year, due_date=due, invoice_id=invoice_id, paid=True, paid_on=paid_on
         )
-    if invoice is not None:  # the invoice is the record: unpaid on `as_of`
+    if invoice is not None:  # the invoice is the record: unpaid on `as_of` (or void, R42)
         return FeeYear(membership_year=year, due_date=due, invoice_id=invoice_id, paid=False)
     covered = effective_paid_through(certification) >= paid_through_after(certification, year)
     return FeeYear(membership_year=year, due_date=due, invoice_id=invoice_id, paid=covered)

@@ -214,10 +214,19 @@ class Invoice(Frozen):
     status: InvoiceStatus = InvoiceStatus.OPEN
     paid_at: date | None = None
     payment_id: str | None = None
+    # VOID only: why and when ("R42": voided when the certification had to recertify).
+    void_reason: str | None = None
+    voided_on: date | None = None
 
     @property
     def is_paid(self) -> bool:
         return self.status == InvoiceStatus.PAID
+
+    @property
+    def is_renewal(self) -> bool:
+        """An annual renewal fee (R3); a recertification application's fee carries
+        `application_id` (H12) and is never voided by R42."""
+        return getattr(self, "application_id", None) is None
 
 
 class Payment(Frozen):

@@ -121,13 +121,17 @@ def deliveries(member: Member, channels: Iterable[Channel]) -> list[ChannelDeliv
 
 
 class CcpNotice(Frozen):
-    """R17: a compliance notice for a mandatory, non-compliant cycle."""
+    """R17: a compliance notice for a mandatory, non-compliant cycle: the points still
+    outstanding (never below 0), the fees of the cycle still unpaid, and whether it is
+    the last notice of the cycle."""
 
     key: NoticeKey
     days_before_end: int
     send_on: date
     cycle_end: date
     points_outstanding: Decimal
+    unpaid_invoices: tuple[str, ...] = ()
+    last: bool = False
     rules: tuple[str, ...] = ("R17", "R5")
 
 
@@ -139,11 +143,14 @@ def ccp_notice_due(
     today: date,
     policy: Policy,
     channel: Channel = Channel.EMAIL,
+    unpaid_invoices: tuple[str, ...] = (),
 ) -> CcpNotice | None:
     """R17: the latest offset step whose send date (end - N days) is on or before
     `today`, while `today` is inside the cycle. A run that missed a day still
-    sends the step once (the key makes a replay a no-op); none once compliant.
-    Offsets: the policy version in force on `today`."""
+    sends the step once (the key makes a replay a no-op); none once compliant
+    (R16: points met AND every fee due in the cycle paid, so a cycle short only
+    of a fee still gets its notices, with `unpaid_invoices`). The smallest
+    offset is the last notice. Offsets: the policy version in force on `today`."""
     if not mandatory or compliant or today > cycle.end:
         return None
     offsets = sorted(policy.ccp.notice_offsets_days.at(today))
@@ -162,5 +169,7 @@ def ccp_notice_due(
                 send_on=send_on,
                 cycle_end=cycle.end,
                 points_outstanding=max(Decimal(0), points_outstanding),
+                unpaid_invoices=tuple(unpaid_invoices),
+                last=days == offsets[0],
             )
     return None

@@ -166,6 +166,8 @@ class StandingDecision(Frozen):
     days_left: int
     recertification_routes: tuple[str, ...] = ()
     unmet_since: date | None = None
+    # R22: the day the 3 years ran out (the earliest R22 reason's date); None unless required.
+    required_since: date | None = None
     open_audit_case: str | None = None
 
     @property
@@ -384,6 +386,7 @@ def evaluate_standing(
         days_left=max(0, (current.end - today).days),
         recertification_routes=routes,
         unmet_since=clock_start if recert_reasons else (unmet[0].unmet_from if unmet else None),
+        required_since=min((r.since for r in recert_reasons if r.since), default=None),
         open_audit_case=open_audit_case.case_id
         if open_audit_case and open_audit_case.is_open
         else None,
@@ -457,9 +460,8 @@ def public_verification(
     if not (same_number and same_name):
         return None
     active = standing.status == Standing.ACTIVE
+    # R38/R36: the badge expiry while Active; absent while Not active.
     valid_through = min(standing.paid_through, standing.current_cycle.end) if active else None
-    if not active and standing.unmet_since is not None:
-        valid_through = standing.unmet_since
     return PublicVerification(
         name=member.full_name,
         certification_type=certification.type,

@@ -16,9 +16,16 @@ How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<cer
    re-run, a retry or a catch-up never duplicates.
 3. **Recertification required** (R22) - recorded on the certification
    (`recertification_required_since`) when the standing turns to it:
-   cycles that ended 3 years ago ([today-3y-7, today-3y-1] by GSI1) and, on the
-   1st of a month, the certifications whose anniversary month just ended
-   (GSI1 ANNIV#<MM>, their fee 3 years ago).
+   cycles that ended 3 years ago (end + 3 years on a covered day, by GSI1) and,
+   on the last day of a month, the certifications whose anniversary month it is
+   (GSI1 ANNIV#<MM>: their fee of 3 years ago runs out that day), so the
+   transition is recorded before the next month's renewal run. Recording it
+   marks the R42 work due on the certification (sparse GSI3
+   NOTICEDUE#RECERTIFICATION_REQUIRED; the member import marks certifications
+   that arrive already required the same way).
+4. **R42** - for each marked certification: its OPEN renewal invoices become
+   VOID (reason R42), the member gets the recertification-required notice by
+   email and mail (once, through the notice outbox), and the mark is removed.
 
 Each run covers the days since the last completed run (a watermark item,
 `store.cycles.last_sweep_day`), at most 7 days back: so a candidate is looked at
@@ -51,7 +58,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 CATCH_UP_DAYS = 7
-CCP_NOTICE = "CCP_NOTICE"  # the catalogue kind (notify/catalogue.py)
+CCP_NOTICE = "CCP_NOTICE"  # the catalogue kinds (notify/catalogue.py)
+RECERTIFICATION_REQUIRED = "RECERTIFICATION_REQUIRED"
 RUN_PREFIX = "lifecycle-"
 
 SendEmail = Callable[..., str]
@@ -74,6 +82,8 @@ class SweepReport(BaseModel):
     notices_already_sent: int = 0
     notices_resent_after_interruption: int = 0
     manifest_key: str | None = None
+    invoices_voided: int = 0
+    recertification_notices: int = 0
 
 
 class Sweep:
@@ -101,6 +111,7 @@ class Sweep:
         self.run_id = f"{RUN_PREFIX}{today.isoformat()}"
         self._records: dict[str, MemberRecord | None] = {}
         self._outbox: Outbox | None = None
+        self._notified: list[tuple[str, str]] = []  # R42 marks to remove once marked SENT
         self.since = first_day_to_cover(cycle_store.last_sweep_day(table), today)
 
     # ------------------------------------------------------------ helpers
@@ -215,11 +226,18 @@ class Sweep:
         if not mandatory:
             return
         decision = self._compliance(cert, cycle)
-        if decision.points_met or self._standing(cert).status == Standing.RECERTIFICATION_REQUIRED:
+        # R16/R17: not compliant while points are short OR a fee of the cycle is unpaid.
+        if decision.compliant or self._standing(cert).status == Standing.RECERTIFICATION_REQUIRED:
             return
-        outstanding = decision.tally.outstanding
+        outstanding = Decimal(0) if decision.points_met else decision.tally.outstanding
         due = notices.ccp_notice_due(
-            cycle, mandatory, decision.points_met, outstanding, self.today, self.policy
+            cycle,
+            mandatory,
+            decision.compliant,
+            outstanding,
+            self.today,
+            self.policy,
+            unpaid_invoices=decision.unpaid_invoices,
         )
         if due is not None:
             self._send(record, cert, cycle, due)
@@ -227,7 +245,7 @@ class Sweep:
     def _send(
         self, record: MemberRecord, cert: CertificationRecord, cycle: Cycle, due: notices.CcpNotice
     ) -> None:
-        from staycertified.notify.outbox import ALREADY_SENT, SENT, UNDELIVERABLE, Notice, Outbox
+        from staycertified.notify.outbox import ALREADY_SENT, SENT, UNDELIVERABLE, Notice
 
         offsets = sorted(self.policy.ccp.notice_offsets_days.at(self.today))
         later = [days for days in offsets if days < due.days_before_end]
@@ -248,19 +266,12 @@ class Sweep:
                 "days_before_end": due.days_before_end,
                 "last": not later,
                 "next_notice_days": max(later, default=0),
+                "unpaid_fees": list(_unpaid_fees(due.unpaid_invoices, cert)),
             },
             letter_key=f"ccp/{cycle.certificate_number}/{cycle.end.isoformat()}/{due.key.step}",
             letter_date=self.today.isoformat(),
         )
-        if self._outbox is None:
-            self._outbox = Outbox(
-                self.table,
-                claimant=self.run_id,
-                run_id=self.run_id,
-                sent_on=self.today.isoformat(),
-                transports={Channel.EMAIL: self.send_email, Channel.MAIL: self.post_letter},
-            )
-        for delivery in self._outbox.send(notice):
+        for delivery in self._outbox_().send(notice):
             if delivery.resent:
                 self.report.notices_resent_after_interruption += 1
             if delivery.outcome == ALREADY_SENT:
@@ -271,15 +282,29 @@ class Sweep:
                 channel = delivery.channel.value
                 self.report.notices_sent[channel] = self.report.notices_sent.get(channel, 0) + 1
 
+    def _outbox_(self) -> Outbox:
+        from staycertified.notify.outbox import Outbox
+
+        if self._outbox is None:
+            self._outbox = Outbox(
+                self.table,
+                claimant=self.run_id,
+                run_id=self.run_id,
+                sent_on=self.today.isoformat(),
+                transports={Channel.EMAIL: self.send_email, Channel.MAIL: self.post_letter},
+            )
+        return self._outbox
+
     # ------------------------------------------------------------ 3. R22 transitions
 
     def recertification_required(self) -> None:
         candidates: list[tuple[str, str]] = []
-        first, last = add_years(self.since, -3) - ONE_DAY, add_years(self.today, -3) - ONE_DAY
+        # R22: cycles whose 3 years run out on a covered day (end + 3 years <= today).
+        first, last = add_years(self.since, -3) - ONE_DAY, add_years(self.today, -3)
         for found in cycle_store.cycles_ending_between(self.table, first, last):
             candidates.append((found.member_id, found.cycle.certificate_number))
-        for first_of_month in _firsts_of_months(self.since, self.today):
-            month = (first_of_month - ONE_DAY).month
+        for last_of_month in _last_days_of_months(self.since, self.today):
+            month = last_of_month.month  # its fee of 3 years ago runs out today (R22)
             for certification in member_store.certifications_by_anniversary_month(
                 self.table, month
             ):
@@ -295,9 +320,7 @@ class Sweep:
         standing = self._standing(cert)
         if standing.status != Standing.RECERTIFICATION_REQUIRED:
             return
-        since = min(
-            (r.since for r in standing.reasons if r.rule == "R22" and r.since), default=self.today
-        )
+        since = standing.required_since or self.today  # R22: the day the 3 years ran out
         audit = any(r.code == "AUDIT_FAILED" and r.since == since for r in standing.reasons)
         event = catalog.recertification_required(
             member_id=member_id,
@@ -313,6 +336,60 @@ class Sweep:
             self.report.recertification_required += 1
             self._forget(member_id)
 
+    # ------------------------------------------------------------ 4. R42
+
+    def recertification_notices(self) -> None:
+        for member_id, certificate_number in cycle_store.recertification_notices_due(self.table):
+            self._forget(member_id)
+            record = self._record(member_id)
+            cert = record.certification(certificate_number) if record else None
+            if record is None or cert is None:
+                continue
+            self._enter_recertification_required(record, cert)
+            self._notified.append((member_id, certificate_number))
+            self._forget(member_id)
+
+    def _enter_recertification_required(
+        self, record: MemberRecord, cert: CertificationRecord
+    ) -> None:
+        """R42: void the open renewal invoices, then tell the member the ways back."""
+        from staycertified.domain.invoicing import invoices_to_void, voided_for_recert
+        from staycertified.notify.outbox import SENT, UNDELIVERABLE, Notice
+        from staycertified.store import invoices as invoice_store
+
+        voided = [
+            invoice
+            for invoice in invoices_to_void(cert.invoices, self.today)
+            if invoice_store.void_invoice(self.table, invoice)
+        ]
+        self.report.invoices_voided += len(voided)
+        void = sorted({i.invoice_id for i in [*cert.invoices, *voided] if voided_for_recert(i)})
+        standing = self._standing(cert)
+        number = cert.certification.certificate_number
+        since = cert.certification.recertification_required_since or self.today
+        notice = Notice(
+            kind=RECERTIFICATION_REQUIRED,
+            member=record.member,
+            certificate_number=number,
+            period=since.isoformat(),
+            context={
+                "first_name": record.member.first_name,
+                "certification_name": self.policy.certification_type(cert.certification.type).name,
+                "certificate_number": number,
+                "required_since": since.isoformat(),
+                "reasons": [r.message for r in standing.reasons if r.rule in ("R22", "R23")],
+                "exam_only": tuple(standing.recertification_routes) == ("EXAM",),
+                "voided_invoices": void,
+            },
+            letter_key=f"recertification/{number}/{since.isoformat()}",
+            letter_date=self.today.isoformat(),
+        )
+        for delivery in self._outbox_().send(notice):
+            if delivery.outcome == SENT:
+                self.report.recertification_notices += 1
+            elif delivery.outcome == UNDELIVERABLE:
+                self.report.notices_undeliverable += 1
+
     # ------------------------------------------------------------ the run
 
     def run(self) -> SweepReport:
@@ -321,11 +398,14 @@ class Sweep:
         self.cycle_ends()
         self.recertification_required()
         try:
+            self.recertification_notices()
             self.ccp_notices()
         finally:
             if self._outbox is not None:
                 self._outbox.close()
                 self._write_manifest(self._outbox.letters)
+        for member_id, certificate_number in self._notified:
+            cycle_store.recertification_notice_sent(self.table, member_id, certificate_number)
         cycle_store.record_sweep_day(self.table, self.today)
         return self.report
 
@@ -350,12 +430,25 @@ def first_day_to_cover(last_run: date | None, today: date) -> date:
     return earliest if last_run is None else max(earliest, last_run + ONE_DAY)
 
 
-def _firsts_of_months(first: date, last: date) -> list[date]:
+def _last_days_of_months(first: date, last: date) -> list[date]:
     return [
         first + timedelta(days=n)
         for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).day == 1
+        if (first + timedelta(days=n + 1)).day == 1
     ]
+
+
+def _unpaid_fees(invoice_ids: tuple[str, ...], cert: CertificationRecord) -> tuple[str, ...]:
+    """R17: each unpaid fee of the cycle as the member reads it: invoice id and amount."""
+    from staycertified.billing import money
+
+    amounts = {i.invoice_id: i for i in cert.invoices}
+    return tuple(
+        f"{number} ({money(amounts[number].amount)} {amounts[number].currency})"
+        if number in amounts
+        else number
+        for number in invoice_ids
+    )
 
 
 def run_sweep(table: Table, today: date, policy: Policy, **ports: Any) -> SweepReport:

@@ -2,13 +2,14 @@
 
 Per batch (at most a few hundred certifications), in this order:
 
-1. **read** in bulk (BatchGetItem, strongly consistent): every member profile,
-   every year's invoice and every ledger entry the batch could touch;
+1. **read** in bulk (BatchGetItem, strongly consistent): every member profile and
+   certification, every year's invoice and every ledger entry the batch could touch;
 2. **decide** per certification, with the domain: the year's invoice
    (`invoicing.make_invoice`, amount from the policy in force on the run's
    date; `FEE_NOT_CONFIGURED` is a failure of that certification, not of the
    batch); whether the step is still due now that the invoice state is read
-   again (R4: a paid invoice gets no reminder);
+   again (R4: a paid invoice gets no reminder; R42: a certification recorded as
+   RECERTIFICATION_REQUIRED since planning gets neither invoice nor notice);
 3. **invoice**: the new invoices, created once each (TransactWriteItems of
    conditional Puts, `attribute_not_exists`, R3);
 4. **notify**: each notice through `notify.outbox.Outbox.send` (the catalogue
@@ -49,7 +50,7 @@ from staycertified.renewals.model import (
 from staycertified.store import invoices as invoice_store
 from staycertified.store import keys
 from staycertified.store import notices as ledger
-from staycertified.store.members import INVOICE, MEMBER, NOTICE
+from staycertified.store.members import CERTIFICATION, INVOICE, MEMBER, NOTICE
 from staycertified.store.notices import LedgerEntry, NoticeStatus
 from staycertified.store.table import from_item
 
@@ -68,6 +69,7 @@ SENT = "SENT"
 ALREADY_SENT = "ALREADY_SENT"
 UNDELIVERABLE = "UNDELIVERABLE"
 SKIPPED_PAID = "SKIPPED_PAID"
+SKIPPED_RECERTIFICATION_REQUIRED = "SKIPPED_RECERTIFICATION_REQUIRED"  # R42
 FAILED = "FAILED"
 
 NOTICE_NOT_CONFIGURED = "NOTICE_NOT_CONFIGURED"  # a step the notice catalogue lacks
@@ -112,7 +114,7 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
     from staycertified.notify.render import MissingTemplateValue
 
     run = _Run()
-    profiles, invoices, entries = _read(batch, ports.table)
+    profiles, invoices, entries, must_recertify = _read(batch, ports.table)
     new_invoices: list[Invoice] = []
     ready: list[tuple[PlannedNotice, Member, Invoice]] = []
     for item in batch.items:
@@ -120,6 +122,10 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
         member = profiles.get(cert.member_id)
         if member is None:
             _fail(run, item, MEMBER_NOT_FOUND)
+            continue
+        if cert.certificate_number in must_recertify:  # R42, re-checked at send time
+            for channel in item.channels:
+                run.count(item, channel.value, SKIPPED_RECERTIFICATION_REQUIRED)
             continue
         invoice = invoices.get((cert.certificate_number, item.membership_year))
         if invoice is None:
@@ -171,12 +177,21 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
 
 def _read(
     batch: Batch, table: Any
-) -> tuple[dict[str, Member], dict[tuple[str, int], Invoice], dict[tuple[str, ...], LedgerEntry]]:
+) -> tuple[
+    dict[str, Member],
+    dict[tuple[str, int], Invoice],
+    dict[tuple[str, ...], LedgerEntry],
+    set[str],
+]:
+    """Profiles, the years' invoices, ledger entries, and the certificate numbers that
+    must recertify now (R42: no renewal invoice or notice for them)."""
     wanted: dict[tuple[str, str], dict[str, str]] = {}
     for item in batch.items:
         cert = item.certification
         pk = keys.member_pk(cert.member_id)
         wanted[(pk, keys.PROFILE)] = {"PK": pk, "SK": keys.PROFILE}
+        cert_sk = keys.cert_sk(cert.certificate_number)
+        wanted[(pk, cert_sk)] = {"PK": pk, "SK": cert_sk}
         inv = keys.invoice_sk(cert.certificate_number, item.membership_year)
         wanted[(pk, inv)] = {"PK": pk, "SK": inv}
         for channel in item.channels:
@@ -187,9 +202,13 @@ def _read(
     profiles: dict[str, Member] = {}
     invoices: dict[tuple[str, int], Invoice] = {}
     entries: dict[tuple[str, ...], LedgerEntry] = {}
+    must_recertify: set[str] = set()
     for found in batch_get(table, list(wanted.values())):
         kind = found.get("entity")
-        if kind == MEMBER:
+        if kind == CERTIFICATION:
+            if found.get("recertification_required_since"):
+                must_recertify.add(str(found["certificate_number"]))
+        elif kind == MEMBER:
             member = from_item(Member, found)
             profiles[member.member_id] = member
         elif kind == INVOICE:
@@ -198,7 +217,7 @@ def _read(
         elif kind == NOTICE:
             entry = ledger.entry_from_item(found)
             entries[(entry.certificate_number, entry.period, entry.step, entry.channel)] = entry
-    return profiles, invoices, entries
+    return profiles, invoices, entries, must_recertify
 
 
 def batch_get(table: Any, keys_: list[dict[str, str]]) -> Iterable[dict[str, Any]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from staycertified.domain.model import Attestation
 from staycertified.store import keys
 from staycertified.store.members import ATTESTATION
-from staycertified.store.table import is_conditional_check_failure, to_item
+from staycertified.store.table import put_once, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -25,10 +25,4 @@ def put_attestation(table: Table, member_id: str, attestation: Attestation) -> b
         PK=keys.member_pk(member_id),
         SK=keys.attestation_sk(attestation.certificate_number, attestation.cycle_start),
     )
-    try:
-        table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-    except Exception as error:
-        if is_conditional_check_failure(error):
-            return False
-        raise
-    return True
+    return put_once(table, item)

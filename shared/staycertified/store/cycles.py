@@ -138,15 +138,22 @@ def record_recertification_required(
     event: DomainEvent | None = None,
 ) -> bool:
     """Records the R22 transition on the certification once (the badge and status read
-    it), with its RecertificationRequired event (one transaction)."""
+    it), with its RecertificationRequired event (one transaction), and the R42 notice
+    marked due (sparse GSI3, see `recertification_notices_due`)."""
     update = {
         "TableName": table.name,
         "Key": {"PK": keys.member_pk(member_id), "SK": keys.cert_sk(certificate_number)},
-        "UpdateExpression": "SET recertification_required_since = :since",
+        "UpdateExpression": (
+            "SET recertification_required_since = :since, GSI3PK = :due, GSI3SK = :sk"
+        ),
         "ConditionExpression": (
             "attribute_exists(PK) AND attribute_not_exists(recertification_required_since)"
         ),
-        "ExpressionAttributeValues": {":since": since.isoformat()},
+        "ExpressionAttributeValues": {
+            ":since": since.isoformat(),
+            ":due": keys.RECERT_NOTICE_DUE_GSI3PK,
+            ":sk": keys.recert_notice_due_gsi3sk(since, certificate_number),
+        },
     }
     try:
         outbox.transact(table, [{"Update": update}], [event] if event else [])
@@ -155,6 +162,30 @@ def record_recertification_required(
             return False
         raise
     return True
+
+
+def recertification_notices_due(table: Table) -> list[tuple[str, str]]:
+    """(member id, certificate number) of every certification whose recertification-required
+    notice (R42) is still to send: GSI3 NOTICEDUE#RECERTIFICATION_REQUIRED, never a Scan."""
+    from boto3.dynamodb.conditions import Key
+
+    from staycertified.store.table import query_all
+
+    found = query_all(
+        table,
+        IndexName="GSI3",
+        KeyConditionExpression=Key("GSI3PK").eq(keys.RECERT_NOTICE_DUE_GSI3PK),
+    )
+    return [(str(i["member_id"]), str(i["certificate_number"])) for i in found]
+
+
+def recertification_notice_sent(table: Table, member_id: str, certificate_number: str) -> None:
+    """Removes the R42 notice marker once the notice went (the ledger keeps it once)."""
+    table.update_item(
+        Key={"PK": keys.member_pk(member_id), "SK": keys.cert_sk(certificate_number)},
+        UpdateExpression="REMOVE GSI3PK, GSI3SK",
+        ConditionExpression="attribute_exists(PK)",
+    )
 
 
 # The sweep's watermark: the last day a daily run completed (one item).

@@ -58,7 +58,7 @@ from staycertified.events import catalog, outbox
 from staycertified.events.catalog import DomainEvent
 from staycertified.policy import load_policy
 from staycertified.policy.model import Policy
-from staycertified.store import members
+from staycertified.store import keys, members
 from staycertified.store.invoices import invoice_item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -222,17 +222,48 @@ def items_for_row(row: ImportRow, today: date, policy: Policy) -> list[dict[str,
         paid_through=row.paid_through or paid_through_in_good_standing(anchor, today),
     )
     current = cycles.current_cycle(certification, today, policy)
-    items = [
-        members.member_item(member),
-        members.certification_item(certification, member.last_name),
-        members.cycle_item(row.member_id, current),
-    ]
-    for ended in ended_cycles_as_imported(certification, current, today, policy):
-        items.append(members.cycle_item(row.member_id, ended))
-    if row.cycle_points:
-        items.append(imported_points_item(row, certification, today))
-    items.extend(invoice_item(invoice) for invoice in owed_invoices(certification, today, policy))
+    every_cycle = [current, *ended_cycles_as_imported(certification, current, today, policy)]
+    points = imported_points(row, certification, today) if row.cycle_points else None
+    invoices = owed_invoices(certification, today, policy)
+    certification, invoices = already_required_to_recertify(
+        certification, every_cycle, points, invoices, today, policy
+    )
+    cert_item = members.certification_item(certification, member.last_name)
+    if certification.recertification_required_since is not None:  # R42 notice due
+        cert_item["GSI3PK"] = keys.RECERT_NOTICE_DUE_GSI3PK
+        cert_item["GSI3SK"] = keys.recert_notice_due_gsi3sk(
+            certification.recertification_required_since, certification.certificate_number
+        )
+    items = [members.member_item(member), cert_item]
+    items += [members.cycle_item(row.member_id, cycle) for cycle in every_cycle]
+    if points is not None:
+        items.append(members.activity_item(row.member_id, points))
+    items.extend(invoice_item(invoice) for invoice in invoices)
     return items
+
+
+def already_required_to_recertify(
+    certification: Certification,
+    every_cycle: list[Cycle],
+    points: Activity | None,
+    invoices: list[Invoice],
+    today: date,
+    policy: Policy,
+) -> tuple[Certification, list[Invoice]]:
+    """A certification that arrives RECERTIFICATION_REQUIRED (R22) is recorded as such
+    (since the day the 3 years ran out) and its owed invoices are VOID (R42); the daily
+    sweep sends its recertification-required notice."""
+    from staycertified.domain.model import Standing
+    from staycertified.domain.standing import evaluate_standing
+
+    standing = evaluate_standing(
+        certification, every_cycle, [points] if points else [], [], invoices, today, policy
+    )
+    if standing.status != Standing.RECERTIFICATION_REQUIRED:
+        return certification, invoices
+    since = standing.required_since or today
+    recorded = certification.model_copy(update={"recertification_required_since": since})
+    return recorded, invoicing.invoices_to_void(invoices, today)
 
 
 def owed_invoices(certification: Certification, today: date, policy: Policy) -> list[Invoice]:
@@ -315,11 +346,9 @@ def fees_paid_through_cycle(certification: Certification, cycle: Cycle) -> bool:
     return paid_through is not None and paid_through >= covered_by_last_due
 
 
-def imported_points_item(
-    row: ImportRow, certification: Certification, today: date
-) -> dict[str, Any]:
+def imported_points(row: ImportRow, certification: Certification, today: date) -> Activity:
     points = row.cycle_points or Decimal(0)
-    activity = Activity(
+    return Activity(
         activity_id=f"IMPORT-{certification.certificate_number}",
         certificate_number=certification.certificate_number,
         category=Category.PROFESSIONAL_EDUCATION,
@@ -334,4 +363,3 @@ def imported_points_item(
         points=points,
         recorded_on=today,
     )
-    return members.activity_item(row.member_id, activity)

@@ -72,6 +72,29 @@ def create_invoice_once(table: Table, invoice: Invoice) -> bool:
     return True
 
 
+def void_invoice(table: Table, voided: Invoice) -> bool:
+    """R42: the invoice, still OPEN, becomes VOID (with its reason); False if it was no
+    longer open (paid in between: then it stays paid)."""
+    try:
+        table.update_item(
+            Key=invoice_key(voided.member_id, voided.certificate_number, voided.membership_year),
+            UpdateExpression="SET #s = :void, void_reason = :why, voided_on = :on",
+            ConditionExpression="#s = :open",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":void": voided.status.value,
+                ":open": "OPEN",
+                ":why": voided.void_reason,
+                ":on": voided.voided_on.isoformat() if voided.voided_on else None,
+            },
+        )
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True
+
+
 def get_invoice(
     table: Table, member_id: str, certificate_number: str, membership_year: int
 ) -> Invoice | None:

@@ -33,6 +33,8 @@ reads it all in one Query.
 | staff search by last name (prefix)               | GSI1: GSI1PK = MEMBERNAME#<initial>, GSI1SK = <last>#<first>#<memberId> (profile) |
 | staff search by email (exact)                    | GSI3: GSI3PK = MEMBEREMAIL#<email>, GSI3SK = <memberId> (profile) |
 | contact change, audited                          | PK = MEMBER#<memberId>, SK = CONTACT#<instant>#<id> (store.members) |
+| recertification-required notices to send (R42)  | GSI3: GSI3PK = NOTICEDUE#RECERTIFICATION_REQUIRED, GSI3SK = <since>#<certNo> on the certification item (sparse, removed once sent; store.cycles) |
+| provider payments for void invoices, to refund (R42) | GSI3: GSI3PK = REFUNDDUE, GSI3SK = <receivedOn>#<paymentId> on the payment item (store.payments) |
 
 Where a module other than this one builds a key, the row names it.
 
@@ -136,3 +138,14 @@ def member_email_gsi3pk(email: str) -> str:
 
 def contact_change_sk(instant: str, change_id: str) -> str:
     return f"CONTACT#{instant}#{change_id}"
+
+RECERT_NOTICE_DUE_GSI3PK = "NOTICEDUE#RECERTIFICATION_REQUIRED"
+REFUND_DUE_GSI3PK = "REFUNDDUE"
+
+
+def recert_notice_due_gsi3sk(since: date, certificate_number: str) -> str:
+    return f"{since.isoformat()}#{certificate_number}"
+
+
+def refund_due_gsi3sk(received_on: date, payment_id: str) -> str:
+    return f"{received_on.isoformat()}#{payment_id}"

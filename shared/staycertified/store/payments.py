@@ -15,6 +15,11 @@ Recording a payment is ONE TransactWriteItems:
 4. the `FeePaid` domain event, into the outbox (staycertified.events.outbox).
 
 Either all of them happen or none does.
+
+A provider payment for a VOID invoice (R42) is recorded alone, with
+`status = PAYMENT_FOR_VOID_INVOICE`: the invoice and `paid_through` are not
+touched, and the sparse GSI3 (GSI3PK = REFUNDDUE, GSI3SK = <receivedOn>#<paymentId>)
+lists it for staff to refund (`payments_to_refund`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PAYMENT = "Payment"
 PAYMENT_SK = "PAYMENT"
+PAYMENT_FOR_VOID_INVOICE = "PAYMENT_FOR_VOID_INVOICE"  # R42
+_NOT_PAYMENT_FIELDS = ("answer", "member_id", "status")
 
 
 class PaymentConflict(Exception):
@@ -55,7 +62,7 @@ def get_payment(table: Table, payment_id: str) -> tuple[Payment, dict[str, Any]]
     if not item:
         return None
     answer = json.loads(str(item.get("answer", "{}")))
-    data = {k: v for k, v in item.items() if k not in ("answer", "member_id")}
+    data = {k: v for k, v in item.items() if k not in _NOT_PAYMENT_FIELDS}
     return from_item(Payment, data), answer
 
 
@@ -105,6 +112,39 @@ def record_payment(
         except client.exceptions.TransactionCanceledException as again:
             failed = _failed_parts(again, 2)
             raise PaymentConflict(payment_exists=failed[0], invoice_not_open=failed[1]) from again
+
+
+def record_payment_for_void_invoice(
+    table: Table, *, payment: Payment, invoice: Invoice, answer: dict[str, Any]
+) -> bool:
+    """R42: keeps the payment for a refund (invoice and standing untouched), once per
+    payment id; False when that payment id was recorded already."""
+    from staycertified.store.table import put_once
+
+    item = to_item(payment, PAYMENT, **payment_key(payment.payment_id))
+    item.update(
+        answer=json.dumps(answer, sort_keys=True),
+        member_id=invoice.member_id,
+        status=PAYMENT_FOR_VOID_INVOICE,
+        GSI3PK=keys.REFUND_DUE_GSI3PK,
+        GSI3SK=keys.refund_due_gsi3sk(payment.received_on, payment.payment_id),
+    )
+    return put_once(table, item)
+
+
+def payments_to_refund(table: Table) -> list[Payment]:
+    """R42: provider payments kept for void invoices, oldest first (GSI3, never a Scan)."""
+    from boto3.dynamodb.conditions import Key
+
+    from staycertified.store.table import query_all
+
+    items = query_all(
+        table, IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(keys.REFUND_DUE_GSI3PK)
+    )
+    return [
+        from_item(Payment, {k: v for k, v in i.items() if k not in _NOT_PAYMENT_FIELDS})
+        for i in items
+    ]
 
 
 def _failed_parts(error: Exception, count: int) -> list[bool]:

@@ -55,6 +55,17 @@ def query_all(table: Table, **kwargs: Any) -> Iterator[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = start
 
 
+def put_once(table: Table, item: dict[str, Any]) -> bool:
+    """Puts the item unless one with its key exists; False when it did."""
+    try:
+        table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True
+
+
 def is_conditional_check_failure(error: Exception) -> bool:
     response = getattr(error, "response", None) or {}
     code = response.get("Error", {}).get("Code")

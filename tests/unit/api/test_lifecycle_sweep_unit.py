@@ -93,6 +93,25 @@ def test_ccp_notices_go_at_180_90_30_7_days_once_each_by_email_and_mail_r17(
     assert "ends in 180 days" in texts[0] and "ends in 30 days" in texts[2]
 
 
+def test_r17_ccp_notices_go_while_a_fee_of_the_cycle_is_unpaid_and_the_last_says_so(
+    table: Any, outbox: Outbox
+) -> None:
+    """Points met, the 2025 fee (due inside the cycle) unpaid: not compliant (R16), so the
+    30- and 7-day notices go, stating 0 points outstanding and the unpaid fee (R17)."""
+    row = member_row("M1", certified_on="2023-03-15", cycle_points="30", paid_through="2025-03-31")
+    load_rows(table, [row], date(2026, 2, 1))
+    run_days(table, outbox, date(2026, 2, 10), date(2026, 3, 8))
+    texts = [e["text"] for e in outbox.emails]
+    assert len(outbox.emails) == 2
+    assert all("INV-RMA-M1-2025 (50.00 USD)" in text for text in texts)
+    assert all("points for this cycle are met" in t and "You still need" not in t for t in texts)
+    assert ["last CCP notice" in text for text in texts] == [False, True]
+    assert sorted(letter["key"].rsplit("/", 1)[1] for letter in outbox.letters) == [
+        "CCP_30",
+        "CCP_7",
+    ]
+
+
 def test_no_notice_once_compliant_r17(table: Any, outbox: Outbox) -> None:
     load_rows(
         table, [member_row("M1", certified_on="2023-03-15", cycle_points="30")], date(2025, 9, 1)

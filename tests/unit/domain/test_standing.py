@@ -327,13 +327,25 @@ def test_r38_wrong_last_name_answers_like_unknown_number() -> None:
     assert public_verification("C-1", "Lopez", None) is None
 
 
-def test_r38_not_active_shows_until_when_it_was_valid() -> None:
+def test_r38_valid_through_is_absent_while_not_active() -> None:
+    """R38 as amended: valid-through is the badge expiry (R36) while Active, absent while
+    Not active (never the date the obligation went unmet)."""
     lapsed = standing(D(2022, 6, 1), invoices=paid_fees(range(2020, 2023), skip={2022}))
     answer = public_verification("C-1", "Lopez", (MEMBER, C, lapsed))
-    assert answer is not None and (answer.status, answer.valid_through) == (
-        "Not active",
-        D(2022, 5, 31),
-    )
+    assert answer is not None and (answer.status, answer.valid_through) == ("Not active", None)
+
+
+def test_r38_valid_through_is_the_earlier_of_paid_through_and_the_cycle_end() -> None:
+    """R38/R36: paid ahead past the cycle's end -> the cycle's end; otherwise paid_through."""
+    paid_ahead = C.model_copy(update={"paid_through": D(2026, 5, 31)})
+    ahead = standing(D(2022, 6, 1), c=paid_ahead, invoices=paid_fees(range(2020, 2026)))
+    assert ahead.paid_through > ahead.current_cycle.end
+    answer = public_verification("C-1", "Lopez", (MEMBER, paid_ahead, ahead))
+    assert answer is not None and answer.valid_through == ahead.current_cycle.end
+    just = standing(D(2022, 6, 1))
+    assert just.paid_through < just.current_cycle.end
+    answer = public_verification("C-1", "Lopez", (MEMBER, C, just))
+    assert answer is not None and answer.valid_through == just.paid_through
 
 
 def test_standing_severity_order() -> None:

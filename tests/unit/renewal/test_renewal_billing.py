@@ -128,7 +128,9 @@ def test_r7_an_invoice_paid_by_one_payment_refuses_another(invoiced: tuple[World
     assert (refused.value.status, refused.value.code) == (409, "INVOICE_ALREADY_PAID")
 
 
-def test_r6_staff_record_a_check_payment_once(invoiced: tuple[World, Invoice]) -> None:
+def test_r6_staff_record_a_check_payment_and_a_second_one_is_refused(
+    invoiced: tuple[World, Invoice],
+) -> None:
     world, _ = invoiced
     body = {"amount": "50.00", "method": "CHECK", "reference": "check 1042"}
     answer = billing.record_staff_payment(
@@ -139,10 +141,11 @@ def test_r6_staff_record_a_check_payment_once(invoiced: tuple[World, Invoice]) -
         "2026-03-02",
         "2027-02-28",
     )
-    again = billing.record_staff_payment(
-        "INV-RMA-M1-2026", body, today=date(2026, 3, 5), table=world.table
-    )
-    assert again == answer
+    with pytest.raises(billing.BillingError) as refused:
+        billing.record_staff_payment(
+            "INV-RMA-M1-2026", body, today=date(2026, 3, 5), table=world.table
+        )
+    assert (refused.value.status, refused.value.code) == (409, "INVOICE_ALREADY_PAID")
 
 
 @pytest.mark.parametrize(
