@@ -105,7 +105,7 @@ def test_r17_ccp_notices_go_while_a_fee_of_the_cycle_is_unpaid_and_the_last_says
     assert len(outbox.emails) == 2
     assert all("INV-RMA-M1-2025 (50.00 USD)" in text for text in texts)
     assert all("points for this cycle are met" in t and "You still need" not in t for t in texts)
-    assert ["last CCP notice" in text for text in texts] == [False, True]
+    assert ["This is our last notice" in text for text in texts] == [False, True]
     assert sorted(letter["key"].rsplit("/", 1)[1] for letter in outbox.letters) == [
         "CCP_30",
         "CCP_7",
