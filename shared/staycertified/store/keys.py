@@ -139,6 +139,7 @@ def member_email_gsi3pk(email: str) -> str:
 def contact_change_sk(instant: str, change_id: str) -> str:
     return f"CONTACT#{instant}#{change_id}"
 
+
 RECERT_NOTICE_DUE_GSI3PK = "NOTICEDUE#RECERTIFICATION_REQUIRED"
 REFUND_DUE_GSI3PK = "REFUNDDUE"
 
