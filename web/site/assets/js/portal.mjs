@@ -29,6 +29,7 @@ const ACTION_LABEL = {
   RECORD_POINTS: "Record CE activities",
   RECERTIFY: "Start recertification",
   UPLOAD_AUDIT_DOCUMENTS: "Open the audit case",
+  SUBMIT_AUDIT_CASE: "Submit the audit case",
 };
 
 async function startCheckout(invoiceId) {
@@ -42,7 +43,7 @@ async function startCheckout(invoiceId) {
 function actionTarget(action) {
   if (action.action === "PAY_INVOICE") return () => startCheckout(action.invoiceId);
   if (action.action === "RECORD_POINTS") return () => location.assign("#/ce");
-  if (action.action === "UPLOAD_AUDIT_DOCUMENTS") return () => location.assign("#/audit");
+  if (action.action === "UPLOAD_AUDIT_DOCUMENTS" || action.action === "SUBMIT_AUDIT_CASE") return () => location.assign("#/audit");
   return () => location.assign("#/recertification");
 }
 
