@@ -97,8 +97,8 @@ function Certification({ c }) {
       ${c.recertification && c.recertification.applicationStatus
         ? html`<dt>Recertification application</dt><dd>${words(c.recertification.applicationStatus)}</dd>`
         : null}
-      ${c.badge
-        ? html`<dt>Digital badge</dt><dd>${c.badge.url ? html`<a href=${c.badge.url}>${words(c.badge.status)}</a>` : words(c.badge.status)}${c.badge.expiresOn ? ` — expires ${day(c.badge.expiresOn)}` : ""}</dd>`
+      ${c.badge && c.badge.state !== "NONE"
+        ? html`<dt>Digital badge</dt><dd>${c.badge.url && c.badge.state === "ISSUED" ? html`<a href=${c.badge.url} rel="noopener">View your ${c.type} badge (${words(c.badge.state)})</a>` : words(c.badge.state)}${c.badge.expiresAt && c.badge.state === "ISSUED" ? ` — expires ${day(c.badge.expiresAt)}` : ""}</dd>`
         : null}
     </dl>
   </article>`;
