@@ -50,6 +50,7 @@ def main(folder: Path) -> int:
                     elif who is None:
                         sign_in(page, site, staff=STAFF)
                     page.goto(site.url(path))
+                    page.reload()  # a hash change alone keeps the page's earlier state
                     page.locator(ready).first.wait_for()
                     page.wait_for_timeout(300)
                     target = folder / f"{name}{suffix}.png"
