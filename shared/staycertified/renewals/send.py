@@ -142,6 +142,7 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
         ready.append((item, member, invoice))
 
     run.invoices_created = _create_invoices(ports.table, new_invoices)
+    owed = _unpaid_invoices(ports.table, ready)
     with Outbox(
         ports.table,
         claimant=f"{batch.run_id}#{batch.batch_no}",
@@ -159,7 +160,15 @@ def send_batch(batch: Batch, ports: Ports) -> BatchResult:
                 for ch in item.channels
             }
             try:
-                notice = _notice(batch, item, member, invoice, ports.policy, outbox.org)
+                notice = _notice(
+                    batch,
+                    item,
+                    member,
+                    invoice,
+                    ports.policy,
+                    outbox.org,
+                    owed.get(item.certification.certificate_number, [invoice]),
+                )
                 deliveries = outbox.send(notice, known)
             except NoticeNotConfigured:
                 _fail(run, item, NOTICE_NOT_CONFIGURED)
@@ -325,7 +334,10 @@ def _notice(
     invoice: Invoice,
     policy: Policy,
     org: OrganisationProfile,
+    unpaid: list[Invoice],
 ) -> Notice:
+    """R4: a certification that also owes older years gets every unpaid invoice and the
+    total owed, and no promise that paying this one keeps it active (the templates)."""
     from staycertified.notify.outbox import Notice
 
     cert = item.certification
@@ -352,8 +364,53 @@ def _notice(
             "currency": invoice.currency,
             "due_date": _human(invoice.due_date),
             "pay_url": org.pay_link(invoice.invoice_id),
+            "older_unpaid": any(i.invoice_id != invoice.invoice_id for i in unpaid),
+            "unpaid_invoices": [
+                {
+                    "invoice_id": i.invoice_id,
+                    "membership_year": str(i.membership_year),
+                    "amount": money(i.amount),
+                    "due_date": _human(i.due_date),
+                }
+                for i in unpaid
+            ],
+            "total_owed": money(sum((i.amount for i in unpaid), Decimal(0))),
         },
     )
+
+
+def _unpaid_invoices(
+    table: Any, ready: list[tuple[PlannedNotice, Member, Invoice]]
+) -> dict[str, list[Invoice]]:
+    """R4: every unpaid invoice (this year's included, oldest first) of each certification
+    that may owe older years: `paid_through` short of this year's due date. One Query of
+    the certification's invoices (SK begins_with CERT#<n>#INV#) for those only."""
+    from boto3.dynamodb.conditions import Key
+
+    from staycertified.domain import invoicing
+    from staycertified.domain.model import InvoiceStatus
+    from staycertified.store.table import query_all
+
+    owed: dict[str, list[Invoice]] = {}
+    for item, _, invoice in ready:
+        cert = item.certification
+        covered = invoicing.effective_paid_through(cert)
+        if covered >= invoicing.due_date(cert, item.membership_year):
+            continue  # every earlier year paid (R7: paying Y covers through Y+1's due month)
+        found = query_all(
+            table,
+            KeyConditionExpression=Key("PK").eq(keys.member_pk(cert.member_id))
+            & Key("SK").begins_with(f"{keys.cert_prefix(cert.certificate_number)}INV#"),
+            ConsistentRead=True,
+        )
+        others = [
+            from_item(Invoice, i)
+            for i in found
+            if i.get("entity") == INVOICE and i.get("invoice_id") != invoice.invoice_id
+        ]
+        unpaid = [i for i in others if i.status == InvoiceStatus.OPEN and i.is_renewal]
+        owed[cert.certificate_number] = sorted([*unpaid, invoice], key=lambda i: i.membership_year)
+    return owed
 
 
 def _count(

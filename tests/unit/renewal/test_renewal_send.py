@@ -182,3 +182,40 @@ def test_r4_given_no_email_then_the_letter_goes_and_the_notice_records_email_add
     result = send_batch(batch(cert), world.ports)
     assert outcomes(result) == {("EMAIL", "UNDELIVERABLE"): 1, ("MAIL", "SENT"): 1}
     assert world.outbox.emails == [] and len(world.outbox.letters) == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "channels"),
+    [("RENEWAL_NOTICE", BOTH), ("REMINDER", (Channel.EMAIL,)), ("PAST_DUE", BOTH)],
+)
+def test_r4_a_notice_of_a_certification_owing_older_years_lists_every_unpaid_invoice_and_the_total(
+    world: World, step: str, channels: tuple[Channel, ...]
+) -> None:
+    """R4: owes 2024 and 2025 (paid through 2024-02-29): the 2026 notice lists the three
+    unpaid invoices and 150.00 owed, and never says paying this one keeps it active."""
+    from staycertified.domain.invoicing import make_invoice
+    from staycertified.policy import load_policy
+
+    cert = world.member("M1", paid_through=date(2024, 2, 29))
+    for year in (2024, 2025):
+        older = make_invoice(cert, year, date(year, 1, 1), load_policy())
+        assert invoice_store.create_invoice_once(world.table, older)
+    send_batch(batch(cert, step=step, channels=channels), world.ports)
+    [email] = world.outbox.emails
+    for text in (email["text"], email["html"]):
+        for year in (2024, 2025, 2026):
+            assert f"INV-RMA-M1-{year}" in text
+        assert "Total owed: 150.00 USD" in text
+        assert "paying this invoice alone does not make it active" in text
+        assert "keeps your certification active" not in text
+        assert "cures" not in text
+
+
+def test_r4_a_notice_of_a_certification_owing_nothing_else_promises_nothing_false(
+    world: World,
+) -> None:
+    cert = world.member("M1")
+    send_batch(batch(cert), world.ports)
+    [email] = world.outbox.emails
+    assert "keeps your certification active" not in email["text"]
+    assert "Total owed" not in email["text"]
