@@ -110,7 +110,11 @@ class CycleOut(Camel):
     start: date
     end: date
     points_required: float
-    points_counted: float
+    points_counted: float = Field(description="Points recorded (activities) in the cycle.")
+    points_attested: float | None = Field(
+        default=None,
+        description="Points a filed CCP attestation claims for the cycle (R18); null if none.",
+    )
     points_outstanding: float
     days_left: int
     compliant: bool

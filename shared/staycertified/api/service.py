@@ -211,6 +211,13 @@ def file_attestation(
             "An attestation was already filed for this cycle.",
             [{"rule": "R18", "code": "ATTESTATION_ALREADY_FILED", "message": "one per cycle"}],
         )
+    if attestation.cures:  # R21: the ended cycle made compliant rolls over now (R16)
+        from staycertified.store import cycles as cycle_store
+
+        updated = cert.model_copy(update={"attestations": [*cert.attestations, attestation]})
+        cured = status.cured_cycle(updated, cycle, today, policy)
+        if cured is not None:
+            cycle_store.mark_advanced(table, member_id, cured, today)
     return AttestationOut(
         certificate_number=attestation.certificate_number,
         cycle_start=cycle.start,

@@ -118,10 +118,19 @@ def cured_cycle(
 def attest(
     cert: CertificationRecord, body: AttestationIn, member: Member, today: date, policy: Policy
 ) -> tuple[Attestation, Cycle]:
-    """R18: an attestation for the current cycle, checked by the domain."""
+    """R18: an attestation for the current cycle, or (R21) for the ended non-compliant
+    cycle of a LAPSED certification, which it cures; checked by the domain."""
     from staycertified.domain.errors import DomainError, RuleViolations
 
-    cycle = current_cycle(cert, today, policy)
+    cycle, cures = member_support.attestation_cycle(
+        cert.certification,
+        cert.cycles,
+        cert.activities,
+        cert.attestations,
+        cert.invoices,
+        today,
+        policy,
+    )
     found: list[DomainError] = []
     points: dict[Category, Decimal] = {}
     for name, value in body.points_by_category.items():
@@ -141,6 +150,7 @@ def attest(
         points_by_category=points,
         signed_by=body.signed_by,
         signed_on=today,
+        cures=cures,
     )
     compliance.check_attestation(attestation, cycle, today)
     shortfall = member_support.attestation_shortfall(attestation, cycle)
@@ -302,6 +312,9 @@ def certification_status(
             points_required=float(decision.points_required),
             points_counted=float(decision.points_counted),
             points_outstanding=float(decision.points_outstanding),
+            points_attested=None
+            if decision.points_attested is None
+            else float(decision.points_attested),
             days_left=decision.days_left,
             compliant=compliant,
         ),

@@ -100,16 +100,21 @@ def tally_points(
 
 
 def valid_attestation(attestation: Attestation, cycle: Cycle) -> bool:
-    """R18: for this cycle, signed inside it (up to its last day)."""
+    """R18: for this cycle, signed inside it (up to its last day), or after it to cure a
+    lapse (R21: then it counts from the day it was signed)."""
     return (
         attestation.certificate_number == cycle.certificate_number
         and attestation.cycle_start == cycle.start
-        and cycle.start <= attestation.signed_on <= cycle.end
+        and cycle.start <= attestation.signed_on
+        and (attestation.signed_on <= cycle.end or attestation.cures)
     )
 
 
 def check_attestation(attestation: Attestation, cycle: Cycle, today: date) -> None:
-    """R18: filing an attestation is refused after the cycle end."""
+    """R18: filing an attestation is refused after the cycle end, except one that cures
+    the ended non-compliant cycle of a LAPSED certification (the caller decides that)."""
+    if attestation.cures and today > cycle.end:
+        return
     if today > cycle.end or attestation.signed_on > cycle.end:
         msg = f"the cycle ended on {cycle.end}"
         raise DomainError(errors.ATTESTATION_AFTER_CYCLE_END, msg, "R18")

@@ -75,6 +75,38 @@ def recording_cycle(
 ATTESTATION_POINTS_SHORT = "ATTESTATION_POINTS_SHORT"
 
 
+def attestation_cycle(
+    certification: Certification,
+    stored: list[Cycle],
+    activities: list[Activity],
+    attestations: list[Attestation],
+    invoices: list[Invoice],
+    today: date,
+    policy: Policy,
+) -> tuple[Cycle, bool]:
+    """R18: the cycle an attestation filed today is for, and whether it cures (R21): the
+    ended cycle whose points are still unmet while the certification is LAPSED for it and
+    R22 does not apply yet; otherwise the current cycle."""
+    from staycertified.domain.dates import add_years
+    from staycertified.domain.model import Standing
+    from staycertified.domain.standing import evaluate_standing
+
+    every = cycles_of(certification, stored, today, policy)
+    current = every[-1]
+    if len(every) < 2 or not ccp.is_mandatory(certification):
+        return current, False
+    ended = every[-2]
+    points_met = cycle_compliance_on(
+        certification, ended, activities, attestations, invoices, policy, today
+    ).points_met
+    if points_met or ended.advanced_on is not None or add_years(ended.end, 3) <= today:
+        return current, False
+    standing = evaluate_standing(
+        certification, stored, activities, attestations, invoices, today, policy
+    )
+    return (ended, True) if standing.status == Standing.LAPSED else (current, False)
+
+
 def attestation_shortfall(attestation: Attestation, cycle: Cycle) -> DomainError | None:
     """R18: an attestation stands in for the cycle's points, so it must claim them all."""
     if attestation.total_points >= cycle.points_required:

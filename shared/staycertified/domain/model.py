@@ -194,6 +194,8 @@ class Attestation(Frozen):
     points_by_category: dict[Category, Decimal]
     signed_by: str
     signed_on: date
+    # R18/R21: filed after the cycle's end to cure the lapse of an ended non-compliant cycle.
+    cures: bool = False
 
     @property
     def total_points(self) -> Decimal:

@@ -32,7 +32,7 @@ from typing import Literal
 
 from staycertified.domain import errors
 from staycertified.domain.ccp import ccp_duty
-from staycertified.domain.compliance import points_met_on, tally_points
+from staycertified.domain.compliance import points_met_on, tally_points, valid_attestation
 from staycertified.domain.cycles import cycles_until, merge_stored_cycles
 from staycertified.domain.dates import ONE_DAY, add_years
 from staycertified.domain.decisions import ActionKind, Frozen, NextAction, Reason
@@ -164,6 +164,8 @@ class StandingDecision(Frozen):
     points_required: Decimal
     points_outstanding: Decimal
     days_left: int
+    # R18: the points a filed attestation claims for the current cycle (None: none filed).
+    points_attested: Decimal | None = None
     recertification_routes: tuple[str, ...] = ()
     unmet_since: date | None = None
     # R22: the day the 3 years ran out (the earliest R22 reason's date); None unless required.
@@ -266,7 +268,12 @@ def _cure_actions(
                 NextAction(
                     kind=ActionKind.PAY_INVOICE,
                     rule="R21",
-                    message=f"pay the {obligation.membership_year} fee",
+                    message=(
+                        f"pay the {obligation.membership_year} fee now: overdue since "
+                        f"{obligation.overdue_from}, the certification is lapsed until it is "
+                        f"paid; the date given is the last day to pay it before "
+                        f"recertification is required ({obligation.recertification_threshold})"
+                    ),
                     invoice_id=obligation.invoice_id,
                     amount=invoice.amount if invoice else None,
                     by=by,
@@ -275,7 +282,12 @@ def _cure_actions(
         else:
             assert obligation.cycle is not None
             cycle = obligation.cycle
-            msg = f"record {obligation.points_outstanding} points dated {cycle.start}..{cycle.end}"
+            msg = (
+                f"record (or attest, R18) {obligation.points_outstanding} points dated "
+                f"{cycle.start}..{cycle.end} now: the certification is lapsed until then; the "
+                f"date given is the last day before recertification is required "
+                f"({obligation.recertification_threshold})"
+            )
             actions.append(
                 NextAction(
                     kind=ActionKind.RECORD_POINTS,
@@ -327,6 +339,11 @@ def evaluate_standing(
     )
     current = all_cycles[-1]
     tally = tally_points(current, activity_list, policy, today)
+    attested = [
+        a for a in attestation_list if valid_attestation(a, current) and a.signed_on <= today
+    ]
+    points_attested = max((a.total_points for a in attested), default=None)
+    outstanding = Decimal(0) if attested else tally.outstanding  # R18: counts as compliance
     reasons: list[Reason] = []
     actions: list[NextAction] = []
     routes: tuple[str, ...] = ()
@@ -357,7 +374,7 @@ def evaluate_standing(
     next_invoice = _next_invoice(certification, fees, today, policy)
     if status != Standing.RECERTIFICATION_REQUIRED:
         actions += _current_actions(
-            certification, current, tally.outstanding, duty, next_invoice, fees, today
+            certification, current, outstanding, duty, next_invoice, fees, today
         )
     if open_audit_case is not None and open_audit_case.is_open:
         actions.append(
@@ -382,7 +399,8 @@ def evaluate_standing(
         current_cycle=current,
         points_counted=tally.counted,
         points_required=current.points_required,
-        points_outstanding=tally.outstanding,
+        points_outstanding=outstanding,
+        points_attested=points_attested,
         days_left=max(0, (current.end - today).days),
         recertification_routes=routes,
         unmet_since=clock_start if recert_reasons else (unmet[0].unmet_from if unmet else None),
@@ -405,7 +423,7 @@ def _current_actions(
     """R24: the current cycle's points, and the invoice due now (not yet overdue)."""
     actions = []
     if duty == CcpDuty.MANDATORY and outstanding > 0 and current.start <= today:
-        msg = f"record {outstanding} points by {current.end}"
+        msg = f"record {outstanding} points by {current.end} (the last day of the cycle)"
         actions.append(
             NextAction(
                 kind=ActionKind.RECORD_POINTS,
@@ -421,7 +439,10 @@ def _current_actions(
             NextAction(
                 kind=ActionKind.PAY_INVOICE,
                 rule="R3",
-                message=f"pay the {next_invoice.membership_year} fee by {next_invoice.due_date}",
+                message=(
+                    f"pay the {next_invoice.membership_year} fee by {next_invoice.due_date} "
+                    f"(its due date)"
+                ),
                 invoice_id=next_invoice.invoice_id,
                 amount=next_invoice.amount,
                 by=next_invoice.due_date,

@@ -70,3 +70,38 @@ def test_one_attestation_per_cycle(table: Any) -> None:
     status, body = call(table, "POST", "/members/M1/attestations", body=attestation())
     assert status == 409
     assert body["code"] == "ATTESTATION_ALREADY_FILED"
+
+
+def test_r18_the_status_shows_an_attested_cycle_as_such(table: Any) -> None:
+    """R18: points attested beside points recorded; nothing outstanding, no 'record N
+    points' action once attested."""
+    assert call(table, "POST", "/members/M1/attestations", body=attestation())[0] == 201
+    _, body = call(table, "GET", "/members/M1/status")
+    cert = body["certifications"][0]
+    cycle = cert["cycle"]
+    assert (cycle["pointsAttested"], cycle["pointsCounted"], cycle["pointsOutstanding"]) == (
+        30,
+        0,
+        0,
+    )
+    assert cycle["compliant"] is True
+    assert "RECORD_POINTS" not in [a["action"] for a in cert["nextActions"]]
+
+
+def test_r18_a_lapsed_member_attests_the_ended_non_compliant_cycle_to_cure_it(
+    table: Any,
+) -> None:
+    """R18/R21: the cycle 2023-01-10..2026-01-09 ended 20 points short: LAPSED; an
+    attestation filed after its end is for that cycle and cures the lapse."""
+    load_rows(
+        table, [member_row("M2", certified_on="2023-01-10", cycle_points="10")], date(2025, 12, 1)
+    )
+    before = call(table, "GET", "/members/M2/status", member="M2")[1]["certifications"][0]
+    assert before["status"] == "LAPSED"
+    [action] = [a for a in before["nextActions"] if a["rule"] == "R21"]
+    assert "lapsed until then" in action["message"] and "last day" in action["message"]
+    status, body = call(table, "POST", "/members/M2/attestations", body=attestation(), member="M2")
+    assert status == 201, body
+    assert (body["cycleStart"], body["cycleEnd"]) == ("2023-01-10", "2026-01-09")
+    after = call(table, "GET", "/members/M2/status", member="M2")[1]["certifications"][0]
+    assert after["status"] == "ACTIVE", after["reasons"]
