@@ -143,7 +143,13 @@ def standing_paid_through(rng: random.Random, anchor: date) -> str:
     year = START.year - years_behind
     if (year, anchor.month) >= (START.year, START.month):
         year -= 1
-    return month_end(year, anchor.month).isoformat()
+    behind = month_end(year, anchor.month)
+    if behind < anchor:
+        # Never before the certification date (the importer refuses it): the certification
+        # itself covers up to its first due date, so that is the earliest paid_through.
+        first_due = month_end(anchor.year + 1, anchor.month)
+        return first_due.isoformat() if first_due < START else ""
+    return behind.isoformat()
 
 
 def certification_row(rng: random.Random, number: int) -> dict[str, str]:

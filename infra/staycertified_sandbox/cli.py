@@ -107,15 +107,19 @@ def _import(args: argparse.Namespace) -> int:
 def print_report(report: Any) -> None:
     print(f"imported: {report.imported}")
     for error in report.errors:
-        row, code, message = _error_fields(error)
-        print(f"  row {row}: {code} {message}")
+        line, code, message = _error_fields(error)
+        print(f"  line {line}: {code} {message}")
     print(f"errors: {len(report.errors)}")
+    for warning in getattr(report, "warnings", []):
+        line, code, message = _error_fields(warning)
+        print(f"  line {line}: warning {code} {message}")
+    print(f"warnings: {len(getattr(report, 'warnings', []))}")
 
 
 def _error_fields(error: Any) -> tuple[Any, Any, Any]:
     if isinstance(error, tuple):
         return error
-    return error.row, error.code, error.message
+    return error.line, error.code, error.message
 
 
 def _demo(args: argparse.Namespace) -> int:

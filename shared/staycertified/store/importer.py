@@ -19,8 +19,12 @@ optional).
   fees were paid too rolled over on the next cycle's start (R16, `advanced_on`):
   the audit pool of the next January needs it (R25).
 
-A bad row is reported with its row number and a stable code, and nothing of it
-is written. Re-importing the same file writes the same items again (an upsert).
+A row that cannot be right is refused with its line in the file (the header is
+line 1) and a stable code, and nothing of it is written: `INVALID_ROW`,
+`UNKNOWN_CERTIFICATION` (R1), `INVALID_DATES`, `PAID_THROUGH_BEFORE_CERTIFICATION`,
+`CERTIFICATE_NUMBER_SHARED` (one certificate number under two member ids: every
+such row is refused). What is merely odd is imported with a warning:
+`NO_CONTACT` (neither email nor postal address: no notice can reach the member). Re-importing the same file writes the same items again (an upsert).
 
 Each certification imported ACTIVE gets a CertificationActivated event
 (reason IMPORTED, docs/events.md), so the migrated members get their badges
@@ -106,7 +110,7 @@ class ImportRow(BaseModel):
 
 
 class ImportError_(BaseModel):
-    row: int
+    line: int  # the line of the file (the header is line 1)
     code: str
     message: str
 
@@ -116,6 +120,13 @@ class ImportReport(BaseModel):
     members: int = 0
     activations: int = 0  # CertificationActivated (IMPORTED) events written
     errors: list[ImportError_] = Field(default_factory=list)
+    warnings: list[ImportError_] = Field(default_factory=list)
+
+
+PAID_THROUGH_BEFORE_CERTIFICATION = "PAID_THROUGH_BEFORE_CERTIFICATION"
+CERTIFICATE_NUMBER_SHARED = "CERTIFICATE_NUMBER_SHARED"
+NO_CONTACT = "NO_CONTACT"
+FIRST_DATA_LINE = 2  # line 1 is the header
 
 
 class RowRejected(Exception):
@@ -152,16 +163,25 @@ def import_members(
     report = ImportReport()
     member_ids: set[str] = set()
     events: list[DomainEvent] = []
+    numbered = list(enumerate(rows, start=FIRST_DATA_LINE))
+    shared = _shared_certificate_numbers(raw for _, raw in numbered)
     with table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
-        for number, raw in enumerate(rows, start=1):
+        for line, raw in numbered:
             try:
                 row = parse_row(raw)
+                if row.certificate_number in shared:
+                    owners = ", ".join(sorted(shared[row.certificate_number]))
+                    msg = f"certificate {row.certificate_number} is under member ids {owners}"
+                    raise RowRejected(CERTIFICATE_NUMBER_SHARED, msg)
                 items = items_for_row(row, today, policy)
             except RowRejected as rejected:
                 report.errors.append(
-                    ImportError_(row=number, code=rejected.code, message=rejected.message)
+                    ImportError_(line=line, code=rejected.code, message=rejected.message)
                 )
                 continue
+            if not row.email and member_of(row).address is None:
+                msg = "neither email nor postal address: no notice can reach this member"
+                report.warnings.append(ImportError_(line=line, code=NO_CONTACT, message=msg))
             for item in items:
                 batch.put_item(Item=item)
             report.imported += 1
@@ -193,6 +213,16 @@ def activation_event(row: ImportRow, today: date) -> DomainEvent:
     )
 
 
+def _shared_certificate_numbers(rows: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Certificate numbers that appear under more than one member id."""
+    owners: dict[str, set[str]] = {}
+    for raw in rows:
+        number = str(raw.get("certificate_number") or "").strip()
+        if number:
+            owners.setdefault(number, set()).add(str(raw.get("member_id") or "").strip())
+    return {number: ids for number, ids in owners.items() if len(ids) > 1}
+
+
 def parse_row(raw: Mapping[str, Any]) -> ImportRow:
     try:
         return ImportRow.model_validate(dict(raw))
@@ -212,6 +242,9 @@ def items_for_row(row: ImportRow, today: date, policy: Policy) -> list[dict[str,
     anchor = row.recertified_on or row.certified_on
     if anchor > today or (row.recertified_on and row.recertified_on < row.certified_on):
         raise RowRejected("INVALID_DATES", "certification dates are in the future or out of order")
+    if row.paid_through is not None and row.paid_through < anchor:
+        msg = f"paid_through {row.paid_through} is before the certification date {anchor}"
+        raise RowRejected(PAID_THROUGH_BEFORE_CERTIFICATION, msg)
     member = member_of(row)
     certification = Certification(
         member_id=row.member_id,

@@ -122,7 +122,7 @@ def test_bad_rows_are_reported_and_nothing_of_them_is_written(table, overrides, 
     report = import_members([row(**overrides)], table=table, today=IMPORT_DAY)
 
     assert report.imported == 0
-    assert [(e.row, e.code) for e in report.errors] == [(1, code)]
+    assert [(e.line, e.code) for e in report.errors] == [(2, code)]  # line 1 is the header
     assert load_member(table, overrides.get("member_id") or "M1") is None
 
 
@@ -198,3 +198,32 @@ def test_members_in_good_standing_owe_no_invoice(table):
     import_members([row()], table=table, today=IMPORT_DAY)
 
     assert load_member(table, "M1").certification("RMA-1").invoices == []  # type: ignore[union-attr]
+
+
+def test_importer_refuses_paid_through_before_the_certification_date_with_its_line(table):
+    report = import_members(
+        [row(), row(member_id="M2", certificate_number="RMA-2", paid_through="2021-05-31")],
+        table=table,
+        today=IMPORT_DAY,
+    )
+    assert [(e.line, e.code) for e in report.errors] == [(3, "PAID_THROUGH_BEFORE_CERTIFICATION")]
+    assert report.imported == 1
+    assert find_certification(table, "RMA-2") is None
+
+
+def test_importer_refuses_a_certificate_number_shared_by_two_member_ids(table):
+    report = import_members(
+        [row(), row(member_id="M2", first_name="Other")], table=table, today=IMPORT_DAY
+    )
+    assert [(e.line, e.code) for e in report.errors] == [
+        (2, "CERTIFICATE_NUMBER_SHARED"),
+        (3, "CERTIFICATE_NUMBER_SHARED"),
+    ]
+    assert report.imported == 0 and find_certification(table, "RMA-1") is None
+
+
+def test_importer_warns_about_a_member_with_neither_email_nor_address(table):
+    no_contact = row(email="", address_line1="", city="", postal_code="")
+    report = import_members([no_contact], table=table, today=IMPORT_DAY)
+    assert report.imported == 1 and report.errors == []
+    assert [(w.line, w.code) for w in report.warnings] == [(2, "NO_CONTACT")]
