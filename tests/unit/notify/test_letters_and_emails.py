@@ -42,6 +42,7 @@ def past_due_letter(certification_name: str) -> str:
         "due_date": "February 28, 2026",
         "pay_url": org.pay_link(INVOICE),
         "org": org,
+        "older_unpaid": False,  # R4: only this invoice is unpaid
     }
     body = render_letter_body(notice_kind("PAST_DUE"), context)
     rendered = letters.render_letter(

@@ -31,7 +31,9 @@ VALUES = {
 
 
 def render(step: str, values: dict[str, str]) -> object:
-    return render_email(notice_kind(step), {**values, "org": config.organisation()})
+    return render_email(
+        notice_kind(step), {**values, "older_unpaid": False, "org": config.organisation()}
+    )
 
 
 def cadence_steps() -> list[str]:
@@ -81,7 +83,9 @@ def letter(**overrides: object) -> dict[str, object]:
 def render_letter(values: dict[str, object]) -> letters.RenderedLetter:
     """A renewal letter the way the notify pipeline renders it (LetterAdapter)."""
     org = config.organisation()
-    body = render_letter_body(notice_kind(str(values["kind"])), {**values, "org": org})
+    body = render_letter_body(
+        notice_kind(str(values["kind"])), {**values, "older_unpaid": False, "org": org}
+    )
     return letters.render_letter(
         title=body.title,
         address_lines=list(values["address_lines"]),  # type: ignore[call-overload]
