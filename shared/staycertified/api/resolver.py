@@ -409,6 +409,10 @@ def register_eligibility_routes(app: "APIGatewayHttpResolver") -> None:
         certificationType: CertificationType,
         answers: Annotated[eligibility.EligibilityAnswersIn, Body(embed=False)],
     ) -> eligibility.EligibilityOut:
+        if not isinstance(app.current_event.json_body, dict):  # Powertools unwraps [{}]
+            raise errors.ApiError(
+                400, errors.VALIDATION_FAILED, "The answers must be one JSON object."
+            )
         return eligibility.assess(certificationType, answers, _today(app), load_policy())
 
 

@@ -242,3 +242,9 @@ def test_r35_another_types_routes_are_a_policy_change_without_code(
     assert missing(routes(body)["A"]) == {"ACCREDITED_PROGRAMME"}
     answers["training"]["programme_kind"] = "ACCREDITED"
     assert routes(call("POST", "/eligibility/RPT", answers)[1])["A"]["met"] is True
+
+
+@pytest.mark.parametrize("body", [[{}], [], "x", 3])
+def test_r34_a_body_that_is_not_an_object_is_refused(body: Any) -> None:
+    status, _ = call("POST", "/eligibility/RMA", body)
+    assert status in (400, 422)
