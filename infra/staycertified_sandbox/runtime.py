@@ -229,6 +229,9 @@ def _import_from_folder(spec: FunctionSpec, module_path: str) -> ModuleType:
     return module
 
 
+_KEPT_SET = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION"})
+
+
 @contextmanager
 def _function_environment(spec: FunctionSpec) -> Iterator[None]:
     """os.environ and sys.path as the function sees them, restored afterwards."""
@@ -246,7 +249,9 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
     finally:
         # Never clear(): an execution's thread reading os.environ meanwhile (moto's
         # Step Functions interpreter, AWS_REGION) must never see it empty.
-        for name in [n for n in os.environ if n not in saved_env]:
+        # The region stays once set: moto's Step Functions threads read AWS_REGION
+        # while other calls run (a KeyError 'AWS_REGION' failed an execution).
+        for name in [n for n in os.environ if n not in saved_env and n not in _KEPT_SET]:
             os.environ.pop(name, None)
         os.environ.update(saved_env)
         sys.path[:] = saved_path

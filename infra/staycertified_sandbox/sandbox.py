@@ -181,6 +181,7 @@ class Sandbox:
         from moto import mock_aws
 
         for name, value in {
+            "AWS_REGION": self.region,  # read by moto's Step Functions threads between calls
             "AWS_DEFAULT_REGION": self.region,
             **runtime.FAKE_CREDENTIALS,
         }.items():

@@ -55,10 +55,12 @@ def test_firings_run_in_time_order_and_the_clock_ends_at_the_end_of_the_day(
     assert [(f.schedule, f.at) for f in fired] == [
         ("EventRelayFunctionPendingEvents", utc(2026, 1, 1, 6, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 1, 9)),
+        ("BadgeEventsFunctionRetryOpenCalls", utc(2026, 1, 1, 9)),
         ("StartRunFunctionMonthlyRenewalRun", utc(2026, 1, 1, 12)),
         ("DashboardSnapshotFunctionMonthlySnapshot", utc(2026, 1, 1, 13)),
         ("EventRelayFunctionPendingEvents", utc(2026, 1, 2, 6, 30)),
         ("LifecycleSweepFunctionDailySweep", utc(2026, 1, 2, 9)),
+        ("BadgeEventsFunctionRetryOpenCalls", utc(2026, 1, 2, 9)),
         ("StartRunFunctionAnnualAuditRun", utc(2026, 1, 2, 13)),
     ]
     invoked = [c.event for c in sb.invocations if c.function == "LifecycleSweepFunction"]

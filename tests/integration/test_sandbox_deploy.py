@@ -89,4 +89,5 @@ def test_schedules_come_from_the_template(sandbox: Sandbox) -> None:
         ("LifecycleSweepFunctionDailySweep", "cron(0 3 * * ? *)", "America/Chicago"),
         ("EventRelayFunctionPendingEvents", "cron(30 0 * * ? *)", "America/Chicago"),
         ("DashboardSnapshotFunctionMonthlySnapshot", "cron(0 7 1 * ? *)", "America/Chicago"),
+        ("BadgeEventsFunctionRetryOpenCalls", "cron(0 3 * * ? *)", "America/Chicago"),
     }
