@@ -235,7 +235,7 @@ _KEPT_SET = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION"})
 @contextmanager
 def _function_environment(spec: FunctionSpec) -> Iterator[None]:
     """os.environ and sys.path as the function sees them, restored afterwards."""
-    saved_env = dict(os.environ)
+    saved_env = _environ_snapshot()
     saved_path = list(sys.path)
     try:
         for name in _names_owned_by_functions() | set(_REMOVED_FROM_LAMBDA_ENV):
@@ -255,6 +255,21 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
             os.environ.pop(name, None)
         os.environ.update(saved_env)
         sys.path[:] = saved_path
+
+
+def _environ_snapshot() -> dict[str, str]:
+    """A copy of os.environ, taken name by name.
+
+    dict(os.environ) lists the names, then reads each: a name another thread
+    removes in between (a test's monkeypatch teardown while an execution's
+    thread runs a task) raised KeyError inside the Step Functions interpreter.
+    """
+    snapshot = {}
+    for name in list(os.environ):
+        value = os.environ.get(name)
+        if value is not None:
+            snapshot[name] = value
+    return snapshot
 
 
 def _names_owned_by_functions() -> set[str]:
