@@ -97,9 +97,12 @@ def send_outcome(loaded: LoadedCase, ports: Ports) -> dict[str, str]:
 
 
 def recertification_required(loaded: LoadedCase, ports: Ports) -> dict[str, Any]:
-    """What a failed case sets off after its notice. R22.3 and the domain events
-    (AuditFailed, RecertificationRequired) are recorded with the failure itself
-    (`audits.review.apply_outcome`). R42's voiding of open renewal invoices belongs to
-    the RECERTIFICATION_REQUIRED transition (issue 9); this is its call site for an
-    audit failure, to be wired when that function lands."""
+    """What a failed case sets off after its notice, for the execution's output. Nothing
+    is done here: R22.3 and the domain events (AuditFailed, RecertificationRequired) are
+    recorded with the failure itself (`audits.review.apply_outcome`), and
+    `store.cycles.record_recertification_required` marks the certification's R42 work
+    due (sparse GSI3 NOTICEDUE#RECERTIFICATION_REQUIRED) in that same step; the next
+    daily sweep (`lifecycle.sweep`, step 4) voids its open renewal invoices and sends
+    the recertification-required notice by email and mail
+    (tests/integration/test_audit_failure_voids_invoices.py)."""
     return {"recertificationRequired": loaded.case.certificate_number}
