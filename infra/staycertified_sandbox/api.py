@@ -14,6 +14,12 @@ after it has checked a Cognito ID token:
 A route behind a JWT authorizer called with neither gets 401 without invoking,
 a route with `Auth: {Authorizer: NONE}` (or no authorizer) is invoked anonymously,
 an unknown route gets 404 `{"message": "Not Found"}`.
+
+A route with `Auth: {Authorizer: AWS_IAM}` (`Route.iam`, its `authorizer` None)
+admits only a SigV4-signed IAM caller: the sandbox signs for `as_platform` and
+puts the caller in `requestContext.authorizer.iam` as API Gateway does
+(`iam_context`); any other request gets 403 `{"message": "Forbidden"}` without
+invoking.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from urllib.parse import parse_qsl, urlencode
 from .template import Translated
 
 UNAUTHORIZED = (401, {"message": "Unauthorized"})
+FORBIDDEN = (403, {"message": "Forbidden"})
+IAM = "AWS_IAM"
 NOT_FOUND = (404, {"message": "Not Found"})
 INTERNAL_ERROR = (500, {"message": "Internal Server Error"})
 
@@ -40,7 +48,8 @@ class Route:
     path: str  # "/members/{memberId}/status", or "$default"
     function: str  # logical id
     api: str  # logical id of the HttpApi, or "ServerlessHttpApi"
-    authorizer: str | None  # None: no authorization
+    authorizer: str | None  # a JWT authorizer's name; None: none (or IAM, see `iam`)
+    iam: bool = False  # `Auth: {Authorizer: AWS_IAM}`: SigV4-signed IAM callers only
 
     @property
     def route_key(self) -> str:
@@ -92,13 +101,15 @@ def routes_from_template(translated: Translated) -> list[Route]:
                 continue
             spec = event.get("Properties") or {}
             api_id = _api_id(spec.get("ApiId"))
+            authorizer = _authorizer(spec, apis.get(api_id, {}))
             routes.append(
                 Route(
                     method=str(spec.get("Method", "ANY")).upper(),
                     path=spec.get("Path", "$default"),
                     function=function_id,
                     api=api_id,
-                    authorizer=_authorizer(spec, apis.get(api_id, {})),
+                    authorizer=None if authorizer == IAM else authorizer,
+                    iam=authorizer == IAM,
                 )
             )
     return sorted(routes, key=Route.specificity, reverse=True)
@@ -144,6 +155,29 @@ class Caller:
         return claims
 
 
+def iam_context(principal: str, account: str, session: str = "sandbox") -> dict[str, Any]:
+    """`requestContext.authorizer.iam` of a caller signing with `principal`'s credentials:
+    a role is seen as the session that assumed it, an account root as itself."""
+    match = re.fullmatch(r"arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)", principal)
+    if match is not None:
+        partition, account, name = match.groups()
+        user_arn = f"arn:{partition}:sts::{account}:assumed-role/{name}/{session}"
+        user_id = f"AROASANDBOX{name.upper()[:8]}:{session}"
+    else:
+        root = re.fullmatch(r"arn:(aws[a-z-]*):iam::(\d{12}):root", principal)
+        account = root.group(2) if root else account
+        user_arn, user_id = principal, account
+    return {
+        "accessKey": "ASIASANDBOXACCESSKEY",
+        "accountId": account,
+        "callerId": user_id,
+        "cognitoIdentity": None,
+        "principalOrgId": None,
+        "userArn": user_arn,
+        "userId": user_id,
+    }
+
+
 def find_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route in routes:
         parameters = route.match(method.upper(), path)
@@ -159,10 +193,13 @@ def build_event(
     now: datetime,
     caller: Caller,
     identity: tuple[str, str, str],
+    *,
+    iam: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) event for one request.
 
-    `identity` is (account id, token issuer, token audience).
+    `identity` is (account id, token issuer, token audience); `iam`: the signed IAM
+    caller of an IAM route (`iam_context`).
     """
     body, is_base64 = _encode_body(request.body)
     headers = {key.lower(): value for key, value in (request.headers or {}).items()}
@@ -188,6 +225,8 @@ def build_event(
         "time": now.strftime("%d/%b/%Y:%H:%M:%S %z"),
         "timeEpoch": int(now.timestamp() * 1000),
     }
+    if iam is not None:
+        request_context["authorizer"] = {"iam": iam}
     if route.authorizer and not caller.anonymous:
         request_context["authorizer"] = {
             "jwt": {

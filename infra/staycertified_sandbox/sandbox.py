@@ -28,6 +28,7 @@ import boto3
 
 from . import moto_fixes, runtime
 from .api import (
+    FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
     UNAUTHORIZED,
@@ -35,6 +36,7 @@ from .api import (
     Request,
     build_event,
     find_route,
+    iam_context,
     routes_from_template,
     translate_response,
 )
@@ -446,10 +448,16 @@ class Sandbox:
         *,
         as_member: str | None = None,
         as_staff: bool | str = False,
+        as_platform: bool | str = False,
         headers: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,
     ) -> tuple[int, Any]:
-        """One HTTP API request, routed like API Gateway; returns (status, parsed body)."""
+        """One HTTP API request, routed like API Gateway; returns (status, parsed body).
+
+        `as_platform=True` signs the request (SigV4) as the learning platform's principal
+        (template parameter LearningPlatformPrincipal), a role ARN string as that role:
+        what an IAM route (`Auth: {Authorizer: AWS_IAM}`) admits; unsigned requests to
+        it get 403 Forbidden without invoking."""
         request = Request.from_target(
             method, path, body=body, headers=dict(headers or {}), query=dict(query or {}) or None
         )
@@ -464,8 +472,14 @@ class Sandbox:
         )
         if route.authorizer and caller.anonymous:
             return UNAUTHORIZED
+        iam = None
+        if route.iam:
+            if not as_platform:
+                return FORBIDDEN  # API Gateway: no SigV4 signature (a bearer token is none)
+            principal = as_platform if isinstance(as_platform, str) else self.platform_principal
+            iam = iam_context(principal, ACCOUNT)
         event = build_event(
-            route, path_parameters, request, self.now, caller, self._token_identity()
+            route, path_parameters, request, self.now, caller, self._token_identity(), iam=iam
         )
         response = self.client("lambda").invoke(
             FunctionName=self._deployed.functions[route.function].name,
@@ -475,6 +489,11 @@ class Sandbox:
         if response.get("FunctionError"):
             return INTERNAL_ERROR
         return translate_response(payload)
+
+    @property
+    def platform_principal(self) -> str:
+        """The learning platform's IAM principal (template parameter LearningPlatformPrincipal)."""
+        return str(self._deployed.stack.parameters["LearningPlatformPrincipal"])
 
     def _token_identity(self) -> tuple[str, str, str]:
         pool = next(

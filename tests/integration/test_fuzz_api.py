@@ -228,6 +228,21 @@ def test_reads_never_5xx(sb: Sandbox, member: str, cycle: str | None) -> None:
 
 
 @FUZZ
+@given(
+    email=st.none() | st.just("fuzz.zq@members.example.org") | st.text(max_size=300),
+    certno=st.none() | st.just("RMA-FUZZ") | st.text(max_size=60),
+)
+def test_ce_discount_never_5xx_and_answers_only_eligible(
+    sb: Sandbox, email: str | None, certno: str | None
+) -> None:
+    query = {k: v for k, v in (("email", email), ("certificateNumber", certno)) if v is not None}
+    status, answer = sb.api("GET", "/benefits/ce-discount", query=query, as_platform=True)
+    check_answer(status, answer)
+    if status == 200:
+        assert set(answer) == {"eligible"} and isinstance(answer["eligible"], bool)
+
+
+@FUZZ
 @given(certno=st.just("RMA-FUZZ") | path_text, last_name=st.none() | st.text(max_size=30))
 def test_verify_never_5xx(sb: Sandbox, certno: str, last_name: str | None) -> None:
     query = None if last_name is None else {"lastName": last_name}

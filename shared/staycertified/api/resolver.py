@@ -1,7 +1,8 @@
 """The Powertools HTTP API resolvers, built lazily (cold start, STYLE §2).
 
 `member_api()` serves the ApiFunction routes, `verify_api()` the public
-VerifyFunction route, `document_api()` has both, for the OpenAPI document
+VerifyFunction route, `benefits_api()` the learning platform's CeDiscountFunction
+route (R41, IAM), `document_api()` has them all, for the OpenAPI document
 (`openapi_document()`, served at /openapi.json and committed as docs/openapi.json).
 
 Routes are thin: they read the caller, "today" (R40) and the table from the
@@ -56,7 +57,7 @@ def _error_responses(*statuses: int) -> dict[int, Any]:
 def _base_resolver() -> "APIGatewayHttpResolver":
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
     from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 
     from staycertified.domain.errors import DomainError
 
@@ -69,7 +70,15 @@ def _base_resolver() -> "APIGatewayHttpResolver":
             "attestations (R18), invoices and payments (R6), public verification (R38). "
             "Member routes need a Cognito JWT; dates are YYYY-MM-DD in the body's time zone."
         ),
-        security_schemes={"cognitoJwt": HTTPBearer(bearerFormat="JWT")},
+        security_schemes={
+            "cognitoJwt": HTTPBearer(bearerFormat="JWT"),
+            # The learning platform's route (R41): AWS Signature Version 4, IAM authorisation.
+            "awsSigV4": APIKey(
+                name="Authorization",
+                in_=APIKeyIn.header,
+                description="AWS Signature Version 4 (API Gateway IAM authorisation).",
+            ),
+        },
     )
 
     def render(error: errors.ApiError) -> Response[Any]:
@@ -438,7 +447,17 @@ def eligibility_api() -> "APIGatewayHttpResolver":
 
 
 @functools.cache
+def benefits_api() -> "APIGatewayHttpResolver":
+    from staycertified.api.benefits import register_benefit_routes
+
+    app = _base_resolver()
+    register_benefit_routes(app)
+    return app
+
+
+@functools.cache
 def document_api() -> "APIGatewayHttpResolver":
+    from staycertified.api.benefits import register_benefit_routes
     from staycertified.payments.webhook import register_webhook_routes
 
     app = _base_resolver()
@@ -446,6 +465,7 @@ def document_api() -> "APIGatewayHttpResolver":
     register_verify_routes(app)
     register_webhook_routes(app)
     register_eligibility_routes(app)
+    register_benefit_routes(app)
     return app
 
 

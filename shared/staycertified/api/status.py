@@ -159,7 +159,9 @@ def attest(
     return attestation, cycle
 
 
-def _standing(cert: CertificationRecord, today: date, policy: Policy) -> StandingDecision:
+def standing_of(cert: CertificationRecord, today: date, policy: Policy) -> StandingDecision:
+    """The standing of a certification on `today` as the status check shows it (R20-R24);
+    the CE discount (R41) asks the same question."""
     from staycertified.domain.standing import evaluate_standing
 
     audit = _open_audit(cert)
@@ -277,7 +279,7 @@ def certification_status(
     documents: Sequence[StoredDocument] = (),
 ) -> CertificationStatus:
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
-    decision = _standing(cert, today, policy)
+    decision = standing_of(cert, today, policy)
     current = decision.current_cycle
     compliant = member_support.cycle_compliance_on(
         cert.certification,
@@ -354,7 +356,7 @@ def verification(
     """R38 from the domain's public verification value; None → the same 404 as unknown."""
     from staycertified.domain.standing import public_verification
 
-    decision = _standing(cert, today, policy)
+    decision = standing_of(cert, today, policy)
     public = public_verification(
         certificate_number, last_name, (record.member, cert.certification, decision)
     )
