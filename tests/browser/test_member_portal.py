@@ -56,6 +56,30 @@ def test_r12_activity_with_an_error_shows_it_beside_its_field_then_a_valid_one_r
     assert [e for e in page.console_errors if "(Unprocessable Entity)" not in e] == []
 
 
+def test_r11_r13_the_form_sends_an_idempotency_key_and_shows_the_warnings(
+    page: Any, site: Site
+) -> None:
+    sign_in(page, site, member="W1003")
+    page.goto(site.url("/portal.html#/ce"))
+    for _ in range(2):  # the same course twice: two submissions, two keys
+        page.get_by_label("Title").fill("Lab safety refresher")
+        page.get_by_label("Quantity").fill("2.3")
+        page.get_by_label("Completed on").fill("2025-12-02")
+        page.get_by_label("It advances my health-care knowledge").check()
+        page.get_by_role("button", name="Record activity").click()
+        page.get_by_role("status").filter(has_text="Recorded").wait_for()
+    status = page.get_by_role("status").filter(has_text="Recorded")
+    status.filter(has_text="counted as 2.25").wait_for()  # R11, said in the answer
+    assert "R13" in status.inner_text(), status.inner_text()  # the second looks like the first
+    sent = [
+        call.event["headers"].get("idempotency-key")
+        for call in site.sb.invocations
+        if call.event.get("requestContext", {}).get("http", {}).get("method") == "POST"
+        and call.event.get("rawPath") == "/members/W1003/activities"
+    ]
+    assert len(sent) == 2 and all(sent) and sent[0] != sent[1], sent
+
+
 def test_contact_details_are_validated_beside_the_field_then_saved(page: Any, site: Site) -> None:
     sign_in(page, site, member="W1003")
     page.goto(site.url("/portal.html#/contact"))

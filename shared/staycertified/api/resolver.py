@@ -194,6 +194,17 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
     @app.post(
         "/members/<memberId>/activities",
         summary="Record a CCP activity (R10-R14, R19); idempotent with Idempotency-Key",
+        description=(
+            "Clients SHOULD send an `Idempotency-Key` header (a new random value, e.g. "
+            "a UUID, per activity the member means to record, reused for every retry "
+            "of that same submission; the portal's forms do). With a key, a repeated "
+            "request records nothing more and answers the first activity with "
+            "`Idempotent-Replayed: true`; the same key with another body answers 409 "
+            "IDEMPOTENCY_KEY_REUSED. Without a key every request records an activity; "
+            "one that looks like an activity already recorded is recorded and the "
+            "answer's `warnings` says so (R13 ACTIVITY_POSSIBLE_DUPLICATE), as it says "
+            "when a quantity was rounded down (R11 QUANTITY_ROUNDED_DOWN)."
+        ),
         tags=["activities"],
         security=[{"cognitoJwt": []}],
         responses={
@@ -208,7 +219,15 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         memberId: MemberId,
         activity: Annotated[ActivityIn, Body(embed=False)],
         idempotency_key: Annotated[
-            str | None, Header(alias="Idempotency-Key", max_length=200)
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                max_length=200,
+                description=(
+                    "One value per activity meant (a UUID), the same on each retry: "
+                    "recorded at most once per member and key (keys do not expire)."
+                ),
+            ),
         ] = None,
     ) -> Response[ActivityOut]:
         table, caller, today = _context(app)

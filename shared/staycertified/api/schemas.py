@@ -229,6 +229,15 @@ class ActivityOut(Camel):
     cycle_start: date | None = None
     cycle_end: date | None = None
     flags: list[str] = Field(default_factory=list)
+    warnings: list[Reason] = Field(
+        default_factory=list,
+        description=(
+            "Recorded, but the member should know: QUANTITY_ROUNDED_DOWN (R11), "
+            "EMPLOYMENT_CUT (R14), ACTIVITY_POSSIBLE_DUPLICATE (R13: the same "
+            "activity looks recorded already; send an Idempotency-Key so that a "
+            "retry is recorded once). Only in the answer to the recording request."
+        ),
+    )
 
 
 class ActivityList(Camel):

@@ -152,7 +152,7 @@ def record_activity(
     cert = _certification(record, body.certificate_number)
     draft = _draft(body, ActivitySource.STAFF if staff else ActivitySource.MEMBER)
     cycle = status.recording_cycle(cert, draft.effective_date, today, policy)
-    activity = domain_activities.record_activity(
+    activity, notes = domain_activities.record_activity_noted(
         draft, cycle, today, policy, _activity_id(member_id, idempotency_key)
     )
     outcome = activity_store.put_member_activity(
@@ -168,12 +168,21 @@ def record_activity(
         earlier = next((a for a in cert.activities if a.activity_id == outcome.activity_id), None)
         if earlier is None:  # pragma: no cover - the marker and the activity are written together
             raise errors.ApiError(409, errors.CONFLICT, "The earlier request is not visible yet.")
-        return status.activity_out(cert, earlier, today, policy), True
+        warned = _warnings(notes, earlier, cert.activities)
+        return status.activity_out(cert, earlier, today, policy, warned), True
+    warned = _warnings(notes, activity, cert.activities)
     updated = cert.model_copy(update={"activities": [*cert.activities, activity]})
     cured = status.cured_cycle(updated, cycle, today, policy)
     if cured is not None:  # R21: an ended cycle made compliant rolls over now (R16)
         cycle_store.mark_advanced(table, member_id, cured, today)
-    return status.activity_out(updated, activity, today, policy), False
+    return status.activity_out(updated, activity, today, policy, warned), False
+
+
+def _warnings(notes: Any, activity: Any, recorded: list[Any]) -> list[Any]:
+    """What the answer tells although the activity is recorded (R11, R13, R14)."""
+    from staycertified.domain.activities import possible_duplicates
+
+    return [*notes, *possible_duplicates(activity, recorded)]
 
 
 def list_activities(table: Table, member_id: str, which: str, today: date) -> ActivityList:

@@ -38,6 +38,7 @@ from staycertified.domain.model import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.decisions import NextAction as DomainNextAction
+    from staycertified.domain.decisions import Reason as DomainReason
     from staycertified.domain.standing import StandingDecision
     from staycertified.policy.model import Policy
     from staycertified.store.documents import StoredDocument
@@ -69,7 +70,11 @@ def _cycle_of(cert: CertificationRecord, day: date, today: date, policy: Policy)
 
 
 def activity_out(
-    cert: CertificationRecord, activity: Activity, today: date, policy: Policy
+    cert: CertificationRecord,
+    activity: Activity,
+    today: date,
+    policy: Policy,
+    warnings: Sequence[DomainReason] = (),
 ) -> ActivityOut:
     """The activity with the points it counts in its cycle (R11 caps, R12)."""
     cycle = _cycle_of(cert, activity.effective_date, max(today, activity.effective_date), policy)
@@ -99,7 +104,12 @@ def activity_out(
         cycle_start=cycle.start if cycle else None,
         cycle_end=cycle.end if cycle else None,
         flags=["CAPPED"] if capped else [],
+        warnings=_reasons(warnings),
     )
+
+
+def _reasons(found: Sequence[DomainReason]) -> list[Reason]:
+    return [Reason(rule=r.rule, code=r.code, message=r.message, since=r.since) for r in found]
 
 
 def cured_cycle(
@@ -302,10 +312,7 @@ def certification_status(
         type=decision.certification_type,
         status=decision.status.value,  # type: ignore[arg-type]
         ccp=decision.ccp_duty.value,  # type: ignore[arg-type]
-        reasons=[
-            Reason(rule=r.rule, code=r.code, message=r.message, since=r.since)
-            for r in decision.reasons
-        ],
+        reasons=_reasons(decision.reasons),
         paid_through=decision.paid_through,
         next_invoice=_next_invoice(cert, decision),
         cycle=CycleOut(

@@ -178,8 +178,12 @@ def _counted_quantity(
     counted = round_down(quantity, step)
     notes = []
     if counted != draft.quantity:
-        msg = f"quantity {draft.quantity} counted as {counted}"
-        notes.append(Reason(rule="R11", code="QUANTITY_ROUNDED_DOWN", message=msg))
+        limit = " and at most the years of the period inside the cycle" if window else ""
+        msg = (
+            f"quantity {draft.quantity} counted as {counted}: quantities round down "
+            f"to a multiple of {step}{limit}"
+        )
+        notes.append(Reason(rule="R11", code=errors.QUANTITY_ROUNDED_DOWN, message=msg))
     return counted, notes
 
 
@@ -226,9 +230,71 @@ def record_activity(
     activity_id: str,
 ) -> Activity:
     """The Activity to store, or `RuleViolations` listing every failed code."""
+    return record_activity_noted(draft, cycle, today, policy, activity_id)[0]
+
+
+def record_activity_noted(
+    draft: ActivityDraft,
+    cycle: Cycle,
+    today: date,
+    policy: Policy,
+    activity_id: str,
+) -> tuple[Activity, tuple[Reason, ...]]:
+    """`record_activity` and what the member must be told about it although it is
+    recorded: a quantity rounded down (R11 `QUANTITY_ROUNDED_DOWN`), an employment
+    period cut (R14 `EMPLOYMENT_CUT`)."""
     award, found = assess_activity(draft, cycle, today, policy)
     raise_all(found)
     assert award is not None
+    return _activity(draft, cycle, today, award, activity_id), award.notes
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def possible_duplicates(activity: Activity, recorded: list[Activity]) -> list[Reason]:
+    """R13: one completion is recorded once. A member's activity recorded without an
+    Idempotency-Key may be a resubmission: the same category, dates and quantity as
+    one already recorded with the same title, or as the body's own online CE (R13,
+    whatever its title). It is still recorded (two identical courses can be real);
+    the answer says so (`ACTIVITY_POSSIBLE_DUPLICATE`)."""
+    found = []
+    for earlier in recorded:
+        if earlier.activity_id == activity.activity_id:
+            continue
+        same = (
+            earlier.category == activity.category
+            and earlier.completed_on == activity.completed_on
+            and earlier.period_start == activity.period_start
+            and earlier.period_end == activity.period_end
+            and earlier.quantity == activity.quantity
+        )
+        if not same:
+            continue
+        if earlier.source == ActivitySource.PROVIDER and activity.source != earlier.source:
+            what = "the body's online CE already recorded it"
+        elif _normalised(earlier.title) == _normalised(activity.title):
+            what = "an activity with the same title is already recorded"
+        else:
+            continue
+        found.append(
+            Reason(
+                rule="R13",
+                code=errors.ACTIVITY_POSSIBLE_DUPLICATE,
+                message=(
+                    f"same category, date and quantity as {earlier.activity_id}: {what}; "
+                    "this one is recorded too (send an Idempotency-Key so that a retry "
+                    "is recorded once)"
+                ),
+            )
+        )
+    return found
+
+
+def _activity(
+    draft: ActivityDraft, cycle: Cycle, today: date, award: PointsAward, activity_id: str
+) -> Activity:
     return Activity(
         activity_id=activity_id,
         certificate_number=cycle.certificate_number,

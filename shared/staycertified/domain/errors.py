@@ -41,6 +41,9 @@ INVOICE_ALREADY_PAID = "INVOICE_ALREADY_PAID"  # R7
 INVOICE_VOID = "INVOICE_VOID"  # R7
 NOT_AN_INVOICE_MONTH = "NOT_AN_INVOICE_MONTH"  # R3
 POLICY_NOT_IN_FORCE = "POLICY_NOT_IN_FORCE"  # R2
+# Warnings: the request succeeded, and the answer says what the member should know.
+ACTIVITY_POSSIBLE_DUPLICATE = "ACTIVITY_POSSIBLE_DUPLICATE"  # R13 (recorded anyway)
+QUANTITY_ROUNDED_DOWN = "QUANTITY_ROUNDED_DOWN"  # R11 (recorded as rounded)
 
 
 class DomainError(Exception):

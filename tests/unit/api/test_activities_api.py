@@ -174,3 +174,36 @@ def test_several_certifications_need_a_certificate_number(table: Any) -> None:
     named = education(certificateNumber="RPT-M5")
     status, body = call(table, "POST", "/members/M5/activities", body=named, member="M5")
     assert (status, body["certificateNumber"]) == (201, "RPT-M5")
+
+
+def test_r11_a_rounded_quantity_is_said_in_the_answer(table: Any, member: str) -> None:
+    status, body = call(
+        table, "POST", "/members/M1/activities", body=education(quantity=2.3), member="M1"
+    )
+    assert status == 201, body
+    assert body["quantity"] == 2.25
+    [warning] = body["warnings"]
+    assert (warning["rule"], warning["code"]) == ("R11", "QUANTITY_ROUNDED_DOWN")
+    assert "2.3" in warning["message"] and "2.25" in warning["message"]
+    exact = call(table, "POST", "/members/M1/activities", body=education(title="x"), member="M1")
+    assert exact[1]["warnings"] == []
+
+
+def test_r13_a_duplicate_without_idempotency_key_is_recorded_with_a_warning(
+    table: Any, member: str
+) -> None:
+    first = call(table, "POST", "/members/M1/activities", body=education(), member="M1")
+    assert first[0] == 201 and first[1]["warnings"] == []
+    again = call(
+        table, "POST", "/members/M1/activities", body=education(title=" infection  Control"),
+        member="M1",
+    )  # fmt: skip
+    assert again[0] == 201, again
+    [warning] = again[1]["warnings"]
+    assert (warning["rule"], warning["code"]) == ("R13", "ACTIVITY_POSSIBLE_DUPLICATE")
+    assert first[1]["activityId"] in warning["message"]
+    assert "Idempotency-Key" in warning["message"]
+    other = call(table, "POST", "/members/M1/activities", body=education(quantity=3), member="M1")
+    assert other[1]["warnings"] == []
+    _, listed = call(table, "GET", "/members/M1/activities", member="M1")
+    assert len(listed["activities"]) == 3  # recorded all the same (two courses can be real)

@@ -63,9 +63,9 @@ export class ApiError extends Error {
 }
 
 /** Calls the API with the session's token; a 401 sends the visitor to sign in. */
-export async function api(method, path, body, { anonymous = false } = {}) {
+export async function api(method, path, body, { anonymous = false, headers: extra = {} } = {}) {
   const cfg = await config();
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...extra };
   const current = session.get();
   if (!anonymous && current) headers.Authorization = `Bearer ${current.idToken}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";

@@ -192,6 +192,9 @@ function ActivityForm({ categories, certificates, onRecorded }) {
   const [errors, setErrors] = useState({});
   const [done, setDone] = useState(null);
   const [busy, setBusy] = useState(false);
+  // One Idempotency-Key per activity meant: kept while the same submission is retried
+  // (a lost answer, an error to fix), a new one once it is recorded (R13, OpenAPI).
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const category = categories.categories.find((c) => c.category === form.category);
   const period = category && category.datedBy === "PERIOD";
   const set = (name) => (e) => {
@@ -222,7 +225,10 @@ function ActivityForm({ categories, certificates, onRecorded }) {
     } else if (form.completedOn) body.completedOn = form.completedOn;
     if (category && category.firstDeliveryOnly) body.firstDelivery = Boolean(form.firstDelivery);
     try {
-      const recorded = await api("POST", path("/activities"), body);
+      const recorded = await api("POST", path("/activities"), body, {
+        headers: { "Idempotency-Key": idempotencyKey },
+      });
+      setIdempotencyKey(crypto.randomUUID());
       setErrors({});
       setDone(recorded);
       setForm({ category: form.category, unit: form.unit });
@@ -245,7 +251,8 @@ function ActivityForm({ categories, certificates, onRecorded }) {
     <h2 id="record-h">Record an activity</h2>
     ${errors._form ? html`<${Alert}>${errors._form}<//>` : null}
     ${done
-      ? html`<p class="ok" role="status">Recorded: ${done.title}, ${done.pointsCounted} points counted${done.capped ? " (capped)" : ""}.</p>`
+      ? html`<div role="status"><p class="ok">Recorded: ${done.title}, ${done.pointsCounted} points counted${done.capped ? " (capped)" : ""}.</p>
+          ${(done.warnings || []).map((w) => html`<p class="notice">${w.message} (${w.rule})</p>`)}</div>`
       : null}
     ${certificates.length > 1
       ? html`<${Field} id="certificateNumber" label="Certification" error=${errors.certificateNumber}>
