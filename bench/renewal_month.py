@@ -67,10 +67,10 @@ def install_counter() -> None:
     if boto3.DEFAULT_SESSION is not None:  # a session made before (another benchmark)
         boto3.DEFAULT_SESSION._session.register("before-call", _count)
     # Clients cached by an earlier benchmark in this process would not carry the hook.
+    from staycertified import aws
     from staycertified.notify import email, mailroom
-    from staycertified.renewals import clients
 
-    clients.reset()
+    aws.reset()
     email._sesv2.cache_clear()
     mailroom._s3.cache_clear()
 

@@ -43,7 +43,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 def measure(members: int, requests: int, seed: int = 7) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "infra"))
-    from staycertified.api import settings
+    from staycertified import aws
     from staycertified_sandbox import Sandbox
 
     quiet = io.StringIO()
@@ -75,7 +75,7 @@ def measure(members: int, requests: int, seed: int = 7) -> dict[str, Any]:
         def count(model: Any, **_: Any) -> None:
             calls.append(model.name)
 
-        events = settings._table(sb.env("TABLE_NAME")).meta.client.meta.events
+        events = aws.table(sb.env("TABLE_NAME")).meta.client.meta.events
         events.register("before-call.dynamodb", count)
         timings, failures = [], 0
         for _ in range(requests):
@@ -107,14 +107,14 @@ def _handler_only(sb: Any, ids: list[str], requests: int, rng: random.Random) ->
     import importlib.util
     import os
 
-    from staycertified.api import settings
+    from staycertified import aws
 
     spec = importlib.util.spec_from_file_location("bench_api_app", ROOT / "functions/api/app.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     os.environ.setdefault("TABLE_NAME", sb.env("TABLE_NAME"))
-    table = settings._table(sb.env("TABLE_NAME"))
+    table = aws.table(sb.env("TABLE_NAME"))
     epoch_ms = int(sb.now.timestamp() * 1000)
     timings = []
     for _ in range(requests):

@@ -14,10 +14,10 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, table: Any = None, ports: Any = None) -> dict[str, Any]:
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.audits import workflow
 
-    table = table if table is not None else settings.table()
+    table = table if table is not None else config.table()
     action = str(event["action"])
     member_id, case_id = str(event["memberId"]), str(event["caseId"])
     if action == "inspect":

@@ -13,15 +13,15 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[str, Any]:
+    from staycertified import aws, config
     from staycertified.audits.draw import DrawInput, run_draw
     from staycertified.policy import load_policy
-    from staycertified.renewals import clients
 
     run = DrawInput.model_validate(event)
     result = run_draw(
         run,
-        table=table if table is not None else clients.table(os.environ["TABLE_NAME"]),
-        s3=s3 if s3 is not None else clients.s3(),
+        table=table if table is not None else config.table(),
+        s3=s3 if s3 is not None else aws.s3(),
         mail_bucket=os.environ["MAIL_BUCKET"],
         policy=load_policy(),
     )

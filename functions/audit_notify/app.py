@@ -27,18 +27,18 @@ def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
 
 
 def default_ports() -> Any:
+    from staycertified import aws, config
     from staycertified.audits.notify import Ports
     from staycertified.notify.email import send_email
     from staycertified.notify.mailroom import post_letter
     from staycertified.policy import load_policy
-    from staycertified.renewals import clients
 
     return Ports(
-        table=clients.table(os.environ["TABLE_NAME"]),
+        table=config.table(),
         send_email=send_email,
         post_letter=post_letter,
         policy=load_policy(),
-        s3=clients.s3(),
+        s3=aws.s3(),
         mail_bucket=os.environ["MAIL_BUCKET"],
     )
 

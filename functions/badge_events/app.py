@@ -39,13 +39,13 @@ def _credly(*, refresh: bool = False) -> Any:
 
 
 def work(table: Any = None, credly: Any = None) -> Any:
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.badges.lifecycle import BadgeWork
     from staycertified.policy import load_policy
 
     templates = json.loads(os.environ.get("CREDLY_BADGE_TEMPLATES") or "{}")
     return BadgeWork(
-        table if table is not None else settings.table(),
+        table if table is not None else config.table(),
         credly or _credly(),
         templates,
         load_policy(),

@@ -18,15 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
 def handle(event: dict[str, Any], *, table: Table | None = None) -> dict[str, Any]:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified import dashboard
-    from staycertified.api import settings
+    from staycertified import config, dashboard
     from staycertified.api.clock import scheduled_day
     from staycertified.api.events import ScheduledRun
     from staycertified.policy import load_policy
 
     run = ScheduledRun.model_validate(event)
-    today = scheduled_day(run.scheduled_time, settings.settings().body_time_zone)
-    target = table if table is not None else settings.table()
+    today = scheduled_day(run.scheduled_time, config.settings().body_time_zone)
+    target = table if table is not None else config.table()
     figures = dashboard.compute_snapshot(target, today, load_policy())
     dashboard.store_snapshot(target, figures)
     total = sum(figures["standing"].values())

@@ -8,7 +8,6 @@ the same event. Only counts go to the logs.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
@@ -16,11 +15,10 @@ from urllib.parse import unquote_plus
 from staycertified.observability import logger, metrics, traced
 
 
-@functools.cache
 def _s3() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("s3")
+    return aws.s3()
 
 
 def handle(
@@ -34,13 +32,13 @@ def handle(
     from aws_lambda_powertools.metrics import MetricUnit
     from aws_lambda_powertools.utilities.data_classes import S3Event
 
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.documents.checks import UploadedObject, process_object
     from staycertified.domain.dates import local_date
 
-    table = table if table is not None else settings.table()
+    table = table if table is not None else config.table()
     s3 = s3 if s3 is not None else _s3()
-    zone = time_zone or settings.settings().body_time_zone
+    zone = time_zone or config.settings().body_time_zone
     outcomes: dict[str, int] = {}
     for record in S3Event(event).records:
         received_at = datetime.fromisoformat(record.event_time.replace("Z", "+00:00"))

@@ -9,7 +9,6 @@ Two triggers, one job:
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
 
-@functools.cache
 def _events_client() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("events")
+    return aws.events()
 
 
 def handle(
@@ -35,7 +33,7 @@ def handle(
 ) -> dict[str, Any]:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.api.clock import scheduled_day
     from staycertified.events import outbox as relay
 
@@ -47,7 +45,7 @@ def handle(
         report = relay.publish(items, outbox=table, events_client=client, bus_name=bus)
         trigger = "stream"
     else:
-        today = scheduled_day(str(event["scheduledTime"]), settings.settings().body_time_zone)
+        today = scheduled_day(str(event["scheduledTime"]), config.settings().body_time_zone)
         report = relay.publish(
             relay.pending_items(table),
             outbox=table,

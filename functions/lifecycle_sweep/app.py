@@ -24,27 +24,26 @@ def handle(
 ) -> dict[str, Any]:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.api import settings
+    from staycertified import aws, config
     from staycertified.api.clock import scheduled_day
     from staycertified.api.events import ScheduledRun
     from staycertified.lifecycle.sweep import run_sweep
     from staycertified.notify.email import send_email as ses_send
     from staycertified.notify.mailroom import post_letter as mail_post
     from staycertified.policy import load_policy
-    from staycertified.renewals import clients
 
-    config = settings.settings()
+    current = config.settings()
     run = ScheduledRun.model_validate(event)
-    today = scheduled_day(run.scheduled_time, config.body_time_zone)
-    table = table if table is not None else settings.table()
-    mail_bucket = config.mail_bucket
+    today = scheduled_day(run.scheduled_time, current.body_time_zone)
+    table = table if table is not None else config.table()
+    mail_bucket = current.mail_bucket
     report = run_sweep(
         table,
         today,
         load_policy(),
         send_email=send_email or ses_send,
         post_letter=post_letter or mail_post,
-        s3=clients.s3() if mail_bucket else None,
+        s3=aws.s3() if mail_bucket else None,
         mail_bucket=mail_bucket,
     )
     metrics.add_metric(name="CyclesRolledOver", unit=MetricUnit.Count, value=report.rolled_over)
@@ -67,7 +66,7 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
     """The sweep's audit step (R26 reminder, R27 deadline), separate from the rest."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.audits.deadlines import run_audit_deadlines
     from staycertified.notify.email import send_email as ses_send
     from staycertified.notify.mailroom import post_letter as mail_post
@@ -85,13 +84,12 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
         name="AuditRemindersSent", unit=MetricUnit.Count, value=report.reminders_sent
     )
     result = report.model_dump(mode="json")
-    mail_bucket = settings.settings().mail_bucket
+    mail_bucket = config.settings().mail_bucket
     if mail_bucket:
-        import boto3
-
+        from staycertified import aws
         from staycertified.audits.deadlines import write_review_report
 
-        review = write_review_report(table, boto3.client("s3"), mail_bucket, today.year)
+        review = write_review_report(table, aws.s3(), mail_bucket, today.year)
         result["reviewCases"] = review["cases"]
     return result
 

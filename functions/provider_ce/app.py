@@ -23,25 +23,25 @@ def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -
     from aws_lambda_powertools.utilities.parser import parse
     from pydantic import ValidationError
 
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.api.events import course_completed_event
     from staycertified.domain.dates import local_date
     from staycertified.lifecycle.provider_ce import record_completion
     from staycertified.policy import load_policy
 
-    config = settings.settings()
+    current = config.settings()
     try:
         parsed: Any = parse(event=event, model=course_completed_event())
         detail = parsed.detail
         instant = parsed.time if parsed.time.tzinfo else parsed.time.replace(tzinfo=UTC)
-        today = local_date(instant, config.body_time_zone)
+        today = local_date(instant, current.body_time_zone)
     except (ValidationError, KeyError, ValueError, TypeError) as error:
         count = len(error.errors()) if isinstance(error, ValidationError) else 1
         logger.warning("CourseCompleted event rejected as malformed", extra={"errors": count})
         metrics.add_metric(name="ProviderCeMalformed", unit=MetricUnit.Count, value=1)
         return {"status": "MALFORMED"}
     outcome = record_completion(
-        table if table is not None else settings.table(), detail, today, load_policy()
+        table if table is not None else config.table(), detail, today, load_policy()
     )
     name = {"RECORDED": "ProviderCeRecorded", "DUPLICATE": "ProviderCeDuplicate"}.get(
         outcome.status, "ProviderCeRejected"

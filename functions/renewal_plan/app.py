@@ -13,15 +13,15 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[str, Any]:
+    from staycertified import aws, config
     from staycertified.policy import load_policy
-    from staycertified.renewals import clients
     from staycertified.renewals.plan import DEFAULT_BATCH_SIZE, RunInput, plan_month
 
     run = RunInput.model_validate(event)
     plan = plan_month(
         run,
-        table=table if table is not None else clients.table(os.environ["TABLE_NAME"]),
-        s3=s3 if s3 is not None else clients.s3(),
+        table=table if table is not None else config.table(),
+        s3=s3 if s3 is not None else aws.s3(),
         mail_bucket=os.environ["MAIL_BUCKET"],
         policy=load_policy(),
         batch_size=int(os.environ.get("RENEWAL_BATCH_SIZE", DEFAULT_BATCH_SIZE)),

@@ -31,15 +31,15 @@ def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
 
 
 def default_ports() -> Any:
+    from staycertified import aws, config
     from staycertified.notify.email import send_email
     from staycertified.notify.mailroom import post_letter
     from staycertified.policy import load_policy
-    from staycertified.renewals import clients
     from staycertified.renewals.send import Ports
 
     return Ports(
-        table=clients.table(os.environ["TABLE_NAME"]),
-        s3=clients.s3(),
+        table=config.table(),
+        s3=aws.s3(),
         mail_bucket=os.environ["MAIL_BUCKET"],
         send_email=send_email,
         post_letter=post_letter,

@@ -13,12 +13,12 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, s3: Any = None) -> dict[str, Any]:
-    from staycertified.renewals import clients
+    from staycertified import aws
     from staycertified.renewals.summary import summarize
 
     summary = summarize(
         event,
-        s3=s3 if s3 is not None else clients.s3(),
+        s3=s3 if s3 is not None else aws.s3(),
         mail_bucket=os.environ["MAIL_BUCKET"],
         metrics=metrics,
     )

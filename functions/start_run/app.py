@@ -18,16 +18,14 @@ STATE_MACHINES = {
 
 
 def handle(event: dict[str, Any], *, client: Any = None) -> dict[str, Any]:
-    from staycertified.policy import load_policy
-    from staycertified.renewals import clients
+    from staycertified import aws, config
 
     parsed = StartRunEvent.model_validate(event)
-    policy = load_policy()
     started = start_run(
         parsed,
         state_machine_arn=os.environ.get(STATE_MACHINES[parsed.workflow]),
-        time_zone_for=policy.time_zone,
-        client=client or clients.stepfunctions(),
+        time_zone=config.settings().body_time_zone,
+        client=client or aws.stepfunctions(),
         logger=logger,
     )
     metrics.add_metric(

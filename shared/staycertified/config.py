@@ -11,10 +11,40 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb.service_resource import Table
+
 ADDRESS_SEPARATOR = "|"
+
+
+SETTINGS_VARIABLES = (
+    "TABLE_NAME",
+    "BODY_TIME_ZONE",
+    "DOCUMENTS_BUCKET",
+    "MAIL_BUCKET",
+    "SENDER_EMAIL",
+)
+
+
+class Settings(BaseModel):
+    """Where a function's data lives and the body's one time zone.
+
+    `body_time_zone` is the template's `TimeZone` parameter (BODY_TIME_ZONE): the
+    only source of the zone in which the body's days begin (R1); the policy
+    holds none, so no component can read another zone.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = Field(min_length=1)
+    body_time_zone: str = Field(min_length=1)
+    documents_bucket: str = ""
+    mail_bucket: str = ""
+    sender_email: str = ""
 
 
 class OrganisationProfile(BaseModel):
@@ -55,6 +85,27 @@ PROFILE_VARIABLES = (
 
 class ConfigurationError(RuntimeError):
     """A variable the template always sets is missing: the function is misconfigured."""
+
+
+def settings() -> Settings:
+    """The settings of this process's environment."""
+    return _settings(tuple(os.environ.get(name, "") for name in SETTINGS_VARIABLES))
+
+
+@functools.cache
+def _settings(values: tuple[str, ...]) -> Settings:
+    env = dict(zip(SETTINGS_VARIABLES, values, strict=True))
+    missing = [name for name in ("TABLE_NAME", "BODY_TIME_ZONE") if not env[name]]
+    if missing:
+        raise ConfigurationError(f"not set: {', '.join(missing)} (template parameters)")
+    return Settings(**{name.lower(): value for name, value in env.items()})
+
+
+def table() -> Table:
+    """The deployed table named by TABLE_NAME."""
+    from staycertified import aws
+
+    return aws.table(settings().table_name)
 
 
 def organisation() -> OrganisationProfile:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from staycertified.api import settings
+from staycertified import aws
 from staycertified_sandbox import Sandbox
 
 from .scenario_support import education, row
@@ -100,7 +100,7 @@ def test_status_costs_one_dynamodb_query(sb: Sandbox) -> None:
     def count(model: Any, **_: Any) -> None:
         calls.append(model.name)
 
-    events = settings._table(sb.env("TABLE_NAME")).meta.client.meta.events
+    events = aws.table(sb.env("TABLE_NAME")).meta.client.meta.events
     events.register("before-call.dynamodb", count)
     try:
         for _ in range(3):

@@ -371,11 +371,11 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
     def staff_dashboard() -> Dashboard:
         import os
 
-        from staycertified.renewals import clients
+        from staycertified import aws
 
         table, caller, _ = _context(app)
         _require_staff(caller)
-        return service.dashboard(table, s3=clients.s3(), mail_bucket=os.environ["MAIL_BUCKET"])
+        return service.dashboard(table, s3=aws.s3(), mail_bucket=os.environ["MAIL_BUCKET"])
 
     from staycertified.api.review_routes import register_review_routes
 
@@ -524,15 +524,15 @@ def answer(
     A function that reads no table (`uses_table=False`) never builds a client."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.api import settings
+    from staycertified import config
     from staycertified.observability import metrics
 
     response = handle(
         app,
         event,
         context,
-        table=table if table is not None or not uses_table else settings.table(),
-        time_zone=settings.settings().body_time_zone,
+        table=table if table is not None or not uses_table else config.table(),
+        time_zone=config.settings().body_time_zone,
     )
     status = int(response.get("statusCode", 500))
     family = "2xx" if status < 300 else "4xx" if status < 500 else "5xx"

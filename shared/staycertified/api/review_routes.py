@@ -4,7 +4,6 @@ No `from __future__ import annotations` here: Powertools reads the route
 functions' annotations at registration, so they must be real objects.
 """
 
-import functools
 from typing import TYPE_CHECKING, Annotated, Any
 
 from staycertified.api import errors
@@ -18,17 +17,16 @@ CASE_ID = r"^AUD-[0-9]{4}-[A-Za-z0-9_-]{1,40}$"
 ITEM_ID = r"^[A-Za-z0-9_.:-]{1,120}$"
 
 
-@functools.cache
 def _s3() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("s3")
+    return aws.s3()
 
 
 def _bucket() -> str:
-    from staycertified.api import settings
+    from staycertified import config
 
-    bucket = settings.settings().documents_bucket
+    bucket = config.settings().documents_bucket
     if not bucket:
         raise RuntimeError("DOCUMENTS_BUCKET is not set")
     return bucket

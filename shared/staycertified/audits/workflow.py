@@ -15,7 +15,6 @@ A token parked after the case already moved on resumes itself at once.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 from typing import Any
@@ -27,11 +26,10 @@ STATE_MACHINE_ENV = "AUDIT_CASE_STATE_MACHINE_ARN"
 WAITING_FOR = {"SUBMISSION": "OPEN", "REVIEW": "SUBMITTED"}
 
 
-@functools.cache
 def _sfn() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("stepfunctions")
+    return aws.stepfunctions()
 
 
 def _gone(error: Exception) -> bool:

@@ -33,7 +33,6 @@ Delivery is at least once; consumers are idempotent on `detail.eventId`.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -64,14 +63,9 @@ def outbox_table_name() -> str:
 
 def default_table() -> Table:
     """The outbox table named by OUTBOX_TABLE_NAME (one resource per name)."""
-    return _table(outbox_table_name())
+    from staycertified import aws
 
-
-@functools.cache
-def _table(name: str) -> Table:
-    import boto3
-
-    return boto3.resource("dynamodb").Table(name)
+    return aws.table(outbox_table_name())
 
 
 def item(event: DomainEvent) -> dict[str, Any]:

@@ -15,7 +15,6 @@ time. The client is built on first use. Never log the recipient.
 from __future__ import annotations
 
 import email.policy
-import functools
 import os
 from email.message import EmailMessage
 from typing import Any
@@ -23,11 +22,10 @@ from typing import Any
 KIND_HEADER = "X-StayCertified-Kind"
 
 
-@functools.cache
 def _sesv2() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("sesv2")
+    return aws.sesv2()
 
 
 def build_message(*, sender: str, to: str, subject: str, text: str, html: str, kind: str) -> bytes:

@@ -12,7 +12,6 @@ keys from the business identity of the notice (certification, year, step).
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import urllib.parse
@@ -21,11 +20,10 @@ from typing import Any
 LETTERS_PREFIX = "letters/"
 
 
-@functools.cache
 def _s3() -> Any:
-    import boto3
+    from staycertified import aws
 
-    return boto3.client("s3")
+    return aws.s3()
 
 
 def letter_key(key: str) -> str:

@@ -83,7 +83,7 @@ def webhook_secret(
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     if client is None:
-        from staycertified.renewals.clients import secretsmanager
+        from staycertified.aws import secretsmanager
 
         client = secretsmanager()
     if _provider is None:

@@ -124,10 +124,9 @@ def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
 def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response[Any]":
     from pydantic import ValidationError
 
-    from staycertified import billing
+    from staycertified import billing, config
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
-    from staycertified.policy import load_policy
 
     try:
         data = json.loads(body)
@@ -142,7 +141,7 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
             instant = instant.replace(tzinfo=UTC)
     except (ValueError, ValidationError, AttributeError, TypeError):
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
-    received_on = local_date(instant, load_policy().time_zone(instant.date()))
+    received_on = local_date(instant, config.settings().body_time_zone)
     try:
         answer = billing.apply_provider_payment(
             notification, received_on=received_on, table=app.context["table"]
@@ -192,11 +191,9 @@ def handle(
 ) -> dict[str, Any]:
     """Resolves one webhook call; the table and the secret may be handed in by a test."""
     if table is None:
-        import os
+        from staycertified import config
 
-        from staycertified.renewals import clients
-
-        table = clients.table(os.environ["TABLE_NAME"])
+        table = config.table()
     app = webhook_api()
     app.append_context(table=table, secret=secret)
     return app.resolve(event, context)

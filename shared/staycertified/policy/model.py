@@ -238,15 +238,10 @@ class Eligibility(Frozen):
         return tuple(q for q in self.questions if q.key in asked)
 
 
-class Dates(Frozen):
-    time_zone: Versioned[str]
-
-
 class Policy(Frozen):
     """The whole policy file. Ask it for values with the date that matters (R2)."""
 
     policy_id: str
-    dates: Dates
     catalogue: dict[str, CertificationType]
     renewal: Renewal
     ccp: Ccp
@@ -288,9 +283,6 @@ class Policy(Frozen):
                 "R29",
             )
         return fee
-
-    def time_zone(self, day: date) -> str:
-        return self.dates.time_zone.at(day)
 
     def category_rule(self, category: Category) -> CategoryRule:
         return self.ccp.categories[category]

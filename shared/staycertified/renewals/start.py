@@ -60,7 +60,7 @@ class RunStart(BaseModel):
     execution_arn: str | None = Field(default=None, serialization_alias="executionArn")
 
 
-def run_day(event: StartRunEvent, time_zone_for: Any) -> date:
+def run_day(event: StartRunEvent, time_zone: str) -> date:
     """The run's "today": the scheduled instant's date in the body's zone, or the 1st."""
     if event.run_month:
         year, month = (int(part) for part in event.run_month.split("-"))
@@ -71,19 +71,18 @@ def run_day(event: StartRunEvent, time_zone_for: Any) -> date:
     instant = datetime.fromisoformat(event.scheduled_time.replace("Z", "+00:00"))
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    # The zone itself is policy, versioned by date (R2, R39): ask with the UTC date.
-    return local_date(instant, time_zone_for(instant.date()))
+    return local_date(instant, time_zone)
 
 
 def start_run(
     event: StartRunEvent,
     *,
     state_machine_arn: str | None,
-    time_zone_for: Any,
+    time_zone: str,
     client: Any,
     logger: Any,
 ) -> RunStart:
-    day = run_day(event, time_zone_for)
+    day = run_day(event, time_zone)
     run_month = f"{day.year:04d}-{day.month:02d}"
     prefix = "renewals" if event.workflow == "renewals" else "audit"
     period = run_month if event.workflow == "renewals" else f"{day.year:04d}"

@@ -7,8 +7,6 @@ next to the key attributes and an `entity` discriminator.
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,12 +20,11 @@ KEY_ATTRIBUTES = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", 
 M = TypeVar("M", bound=BaseModel)
 
 
-@functools.cache
 def default_table() -> Table:
     """The deployed table, named by the function's environment (built on first use)."""
-    import boto3
+    from staycertified import config
 
-    return boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+    return config.table()
 
 
 def to_item(entity: BaseModel, kind: str, **keys: str) -> dict[str, Any]:

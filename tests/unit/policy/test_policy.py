@@ -95,7 +95,6 @@ def test_r25_r26_audit_and_r29_r31_recert_defaults() -> None:
     assert (audit.response_days.at(DAY), audit.reminder_days_before.at(DAY)) == (60, 14)
     assert POLICY.recertification.window_years.at(DAY) == 3
     assert POLICY.recertification.application_valid_years.at(DAY) == 1
-    assert POLICY.time_zone(DAY) == "America/Chicago"
 
 
 def test_r34_route_d_is_off_by_default() -> None:

@@ -36,8 +36,7 @@ class Log:
     def warning(self, *args: Any, **kwargs: Any) -> None: ...
 
 
-def chicago(day: date) -> str:
-    return "America/Chicago"
+CHICAGO = "America/Chicago"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +51,7 @@ def test_r39_r40_the_run_month_is_the_scheduled_instant_in_the_body_time_zone(
     scheduled: str, month: str
 ) -> None:
     day = run_day(
-        StartRunEvent.model_validate({"workflow": "renewals", "scheduledTime": scheduled}), chicago
+        StartRunEvent.model_validate({"workflow": "renewals", "scheduledTime": scheduled}), CHICAGO
     )
     assert f"{day.year:04d}-{day.month:02d}" == month
 
@@ -65,10 +64,10 @@ def test_r5_a_second_start_of_the_same_month_is_refused_by_step_functions_and_re
         {"workflow": "renewals", "scheduledTime": "2026-12-01T12:00:00Z"}
     )
     first = start_run(
-        event, state_machine_arn="arn:sm", time_zone_for=chicago, client=client, logger=Log()
+        event, state_machine_arn="arn:sm", time_zone=CHICAGO, client=client, logger=Log()
     )
     second = start_run(
-        event, state_machine_arn="arn:sm", time_zone_for=chicago, client=client, logger=Log()
+        event, state_machine_arn="arn:sm", time_zone=CHICAGO, client=client, logger=Log()
     )
     assert (first.status, second.status) == ("STARTED", "ALREADY_STARTED")
     assert client.names == ["renewals-2026-12"]
@@ -86,7 +85,7 @@ def test_an_operator_reruns_a_month_under_a_label() -> None:
         {"workflow": "renewals", "runMonth": "2026-12", "rerun": "ops-1"}
     )
     started = start_run(
-        event, state_machine_arn="arn:sm", time_zone_for=chicago, client=client, logger=Log()
+        event, state_machine_arn="arn:sm", time_zone=CHICAGO, client=client, logger=Log()
     )
     assert started.run_id == "renewals-2026-12-ops-1"
 
