@@ -4,7 +4,12 @@ stands in for AWS. It implements the calls of `staycertified.badges.credly`:
 - POST /organizations/{org}/badges                 issue (422 when the earner already
                                                    holds an issued badge of that template)
 - POST /organizations/{org}/badges/{id}/replace     the old badge REPLACED, a new one ISSUED
+                                                   to the same earner (no recipient in the body)
 - PUT  /organizations/{org}/badges/{id}/revoke      REVOKED, with its reason
+
+Each call takes the parameters Credly documents for it (Issued Badges: "Issue a
+Badge", "Replace a Badge", "Revoke a Badge") and no others: an unknown parameter
+answers 422, so a client that drifts from Credly's API fails here, not in production.
 - GET  /organizations/{org}/badges?filter=issuer_earner_id::<x>
 
 It checks HTTP Basic credentials (the token as user name) and the organisation id
@@ -28,6 +33,7 @@ from typing import Any
 
 ISSUED, REPLACED, REVOKED = "ISSUED", "REPLACED", "REVOKED"
 _CREDLY_STATE = {ISSUED: "pending", REPLACED: "replaced", REVOKED: "revoked"}
+# What the system needs of each call (Credly requires fewer; ours always sends these).
 _REQUIRED = (
     "badge_template_id",
     "recipient_email",
@@ -37,6 +43,31 @@ _REQUIRED = (
     "expires_at",
     "issuer_earner_id",
 )
+_REPLACE_REQUIRED = tuple(name for name in _REQUIRED if name != "recipient_email")
+# Credly's documented parameters of each call.
+_ISSUE_FIELDS = frozenset(
+    {
+        *_REQUIRED,
+        "issued_to_middle_name",
+        "locale",
+        "suppress_badge_notification_email",
+        "country_name",
+        "state_or_province",
+        "evidence",
+        "notification_message",
+    }
+)
+_REPLACE_FIELDS = frozenset(
+    {
+        *_REPLACE_REQUIRED,
+        "issued_to",
+        "country_name",
+        "state_or_province",
+        "evidence",
+        "notification_message",
+    }
+)
+_REVOKE_FIELDS = frozenset({"reason", "suppress_revoke_notification_email"})
 
 
 @dataclass
@@ -178,14 +209,22 @@ class CredlyStandin:
         _, _, earner = wanted.partition("issuer_earner_id::")
         return [b.as_credly() for b in self._badges.values() if b.certificate_number == earner]
 
-    def _new_badge(self, body: dict[str, Any]) -> StandinBadge | str:
-        missing = [name for name in _REQUIRED if not body.get(name)]
+    def _new_badge(
+        self, body: dict[str, Any], *, replacing: StandinBadge | None = None
+    ) -> StandinBadge | str:
+        required = _REQUIRED if replacing is None else _REPLACE_REQUIRED
+        allowed = _ISSUE_FIELDS if replacing is None else _REPLACE_FIELDS
+        unknown = sorted(set(body) - allowed)
+        if unknown:
+            return f"not a parameter of this call: {', '.join(unknown)}"
+        missing = [name for name in required if not body.get(name)]
         if missing:
             return f"missing: {', '.join(missing)}"
+        recipient = replacing.recipient_email if replacing else str(body["recipient_email"])
         return StandinBadge(
             badge_id=secrets.token_hex(8),
             certificate_number=str(body["issuer_earner_id"]),
-            recipient_email=str(body["recipient_email"]),
+            recipient_email=recipient,
             badge_template_id=str(body["badge_template_id"]),
             first_name=str(body["issued_to_first_name"]),
             last_name=str(body["issued_to_last_name"]),
@@ -215,7 +254,7 @@ class CredlyStandin:
             return 404, {"data": {"message": "badge not found"}}, {}
         if old.state != ISSUED:
             return 422, {"data": {"message": f"a {old.state.lower()} badge cannot be replaced"}}, {}
-        badge = self._new_badge(body)
+        badge = self._new_badge(body, replacing=old)
         if isinstance(badge, str):
             return 422, {"data": {"message": badge}}, {}
         old.state, old.replaced_by = REPLACED, badge.badge_id
@@ -232,6 +271,9 @@ class CredlyStandin:
                 {"data": {"message": f"a {badge.state.lower()} badge cannot be revoked"}},
                 {},
             )
+        unknown = sorted(set(body) - _REVOKE_FIELDS)
+        if unknown:
+            return 422, {"data": {"message": f"not a parameter: {', '.join(unknown)}"}}, {}
         if not body.get("reason"):
             return 422, {"data": {"message": "missing: reason"}}, {}
         badge.state, badge.revoke_reason = REVOKED, str(body["reason"])

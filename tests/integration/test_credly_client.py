@@ -3,6 +3,10 @@ with the token, retries with backoff on 429 and 5xx, refusals not retried (R36).
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 
@@ -59,6 +63,59 @@ def test_issue_replace_revoke_keep_the_badges_credly_holds(standin: CredlyStandi
         second.badge_id: ("REVOKED", date(2027, 2, 28)),
     }
     assert [b.certificate_number for b in standin.badges] == ["RMA-C1", "RMA-C1"]
+
+
+def test_r36_replace_sends_credlys_documented_body_and_keeps_the_earner(
+    standin: CredlyStandin,
+) -> None:
+    """Credly's "Replace a Badge" takes the template, dates, names and earner id, but
+    no recipient: the new badge goes to the replaced badge's earner."""
+    body = REQUEST.replace_body()
+    assert "recipient_email" not in body
+    assert set(body) == {
+        "badge_template_id",
+        "issued_at",
+        "issued_to_first_name",
+        "issued_to_last_name",
+        "expires_at",
+        "issuer_earner_id",
+    }
+    credly = client(standin)
+    first = credly.issue(REQUEST)
+    other_email = REQUEST.model_copy(
+        update={"recipient_email": "changed@example.com", "expires_on": date(2027, 2, 28)}
+    )
+    second = credly.replace(first.badge_id, other_email)
+    [replacement] = [b for b in standin.badges if b.badge_id == second.badge_id]
+    assert (replacement.recipient_email, replacement.expires_at) == (
+        "c1@example.com",
+        date(2027, 2, 28),
+    )
+
+
+def test_the_standin_refuses_what_credly_does_not_document(standin: CredlyStandin) -> None:
+    """A replace with a recipient, a revoke with an unknown field: 422, nothing changes,
+    so a client drifting from Credly's API fails against the stand-in."""
+    first = client(standin).issue(REQUEST)
+
+    def call(method: str, path: str, body: dict[str, object]) -> int:
+        url = f"{standin.url}/organizations/{standin.organization_id}/badges/{first.badge_id}{path}"
+        token = base64.b64encode(f"{standin.token}:".encode()).decode()
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(body).encode(),
+            method=method,
+            headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert call("POST", "/replace", REQUEST.body()) == 422  # recipient_email
+    assert call("PUT", "/revoke", {"reason": "x", "why": "y"}) == 422
+    assert [b.state for b in standin.badges] == ["ISSUED"]
 
 
 def test_429_and_5xx_are_retried_with_exponential_backoff(standin: CredlyStandin) -> None:

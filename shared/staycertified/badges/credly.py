@@ -3,9 +3,12 @@
 - issue:   POST /organizations/{org}/badges  (badge_template_id, recipient_email,
            issued_to_first_name, issued_to_last_name, issued_at, expires_at,
            issuer_earner_id = the certificate number)
-- replace: POST /organizations/{org}/badges/{id}/replace  (a new badge with the new
-           expiry supersedes the old one, which Credly marks replaced)
-- revoke:  PUT  /organizations/{org}/badges/{id}/revoke  (reason)
+- replace: POST /organizations/{org}/badges/{id}/replace  (badge_template_id,
+           issued_at, issued_to_first_name, issued_to_last_name, expires_at,
+           issuer_earner_id; NO recipient: the new badge goes to the replaced badge's
+           earner, and Credly marks the old one replaced)
+- revoke:  PUT  /organizations/{org}/badges/{id}/revoke  (reason,
+           suppress_revoke_notification_email)
 - find:    GET  /organizations/{org}/badges?filter=issuer_earner_id::<certNo>
            (to recover from a call whose answer was lost)
 
@@ -88,9 +91,14 @@ class BadgeRequest(BaseModel):
     issuer_earner_id: str
 
     def body(self) -> dict[str, Any]:
+        """The issue call's body (Credly "Issue a Badge")."""
+        return {"recipient_email": self.recipient_email, **self.replace_body()}
+
+    def replace_body(self) -> dict[str, Any]:
+        """The replace call's body (Credly "Replace a Badge"): the same fields without a
+        recipient, which Credly takes from the badge replaced."""
         return {
             "badge_template_id": self.badge_template_id,
-            "recipient_email": self.recipient_email,
             "issued_to_first_name": self.first_name,
             "issued_to_last_name": self.last_name,
             "issued_at": _credly_time(self.issued_on),
@@ -134,11 +142,12 @@ class CredlyClient:
 
     def replace(self, badge_id: str, request: BadgeRequest) -> CredlyBadge:
         path = f"/badges/{urllib.parse.quote(badge_id)}/replace"
-        return _badge(self._call("POST", path, request.body())["data"])
+        return _badge(self._call("POST", path, request.replace_body())["data"])
 
     def revoke(self, badge_id: str, reason: str) -> CredlyBadge:
         path = f"/badges/{urllib.parse.quote(badge_id)}/revoke"
-        return _badge(self._call("PUT", path, {"reason": reason})["data"])
+        body = {"reason": reason, "suppress_revoke_notification_email": False}
+        return _badge(self._call("PUT", path, body)["data"])
 
     def find(self, issuer_earner_id: str) -> list[CredlyBadge]:
         query = urllib.parse.urlencode({"filter": f"issuer_earner_id::{issuer_earner_id}"})
