@@ -51,6 +51,9 @@ def handle(
         name="CyclesLapsedForPoints", unit=MetricUnit.Count, value=report.lapsed_for_points
     )
     metrics.add_metric(
+        name="CertificationsLapsedForFees", unit=MetricUnit.Count, value=report.lapsed_for_fees
+    )
+    metrics.add_metric(
         name="RecertificationRequired", unit=MetricUnit.Count, value=report.recertification_required
     )
     metrics.add_metric(

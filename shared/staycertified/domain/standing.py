@@ -109,6 +109,26 @@ def fee_obligations(fees: Iterable[FeeYear], grace_days: int) -> list[Obligation
     return found
 
 
+def fee_lapses_between(
+    certification: Certification,
+    invoices: Iterable[Invoice],
+    first: date,
+    last: date,
+    today: date,
+    policy: Policy,
+) -> list[Obligation]:
+    """R21: the fees that lapsed the certification on a day in [first, last] (the day
+    after due date + grace) and are still unpaid on `today`: one lapse each (the
+    sweep records one while the standing is LAPSED; once R22 applies it is no lapse)."""
+    own = [i for i in invoices if i.certificate_number == certification.certificate_number]
+    fees = fee_years(certification, own, today)
+    return [
+        obligation
+        for obligation in fee_obligations(fees, policy.renewal.grace_days.at(today))
+        if first <= obligation.overdue_from <= last and obligation.unmet_on(today)
+    ]
+
+
 def points_obligations(
     cycles: Iterable[Cycle],
     activities: list[Activity],

@@ -14,7 +14,15 @@ How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<cer
    (cycle, step, channel) is sent once through the notice pipeline
    (`notify.outbox`: kind `CCP_NOTICE`, claim, send, mark per message), so a
    re-run, a retry or a catch-up never duplicates.
-3. **Recertification required** (R22) - recorded on the certification
+3. **Fee lapses** (R21) - a fee unpaid after its due date (the last day of the
+   anniversary month) and the policy grace lapses the certification the next
+   day: on each covered day D, the certifications whose anniversary month ended
+   on D - grace - 1 (GSI1 ANNIV#<MM>) are looked at, and each fee that lapsed one
+   on a covered day (ACTIVE the day before), still unpaid and the standing LAPSED
+   today, is recorded once
+   (`store.lapses`) with its CertificationLapsed (FEE_UNPAID) event, in one
+   transaction.
+4. **Recertification required** (R22) - recorded on the certification
    (`recertification_required_since`) when the standing turns to it:
    cycles that ended 3 years ago (end + 3 years on a covered day, by GSI1) and,
    on the last day of a month, the certifications whose anniversary month it is
@@ -23,7 +31,7 @@ How it finds its work, never with a Scan (GSI1 = CYCLEEND#<YYYY-MM> / <end>#<cer
    marks the R42 work due on the certification (sparse GSI3
    NOTICEDUE#RECERTIFICATION_REQUIRED; the member import marks certifications
    that arrive already required the same way).
-4. **R42** - for each marked certification: its OPEN renewal invoices become
+5. **R42** - for each marked certification: its OPEN renewal invoices become
    VOID (reason R42), the member gets the recertification-required notice by
    email and mail (once, through the notice outbox), and the mark is removed.
 
@@ -43,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from staycertified.domain import ccp, compliance, cycles, member_support, notices
+from staycertified.domain import standing as standing_rules
 from staycertified.domain.dates import ONE_DAY, add_years
 from staycertified.domain.model import Channel, Cycle, Standing
 from staycertified.events import catalog
@@ -75,6 +84,7 @@ class SweepReport(BaseModel):
     cycles_ended: int = 0
     rolled_over: int = 0
     lapsed_for_points: int = 0
+    lapsed_for_fees: int = 0
     next_cycles_written: int = 0
     recertification_required: int = 0
     notices_sent: dict[str, int] = Field(default_factory=dict)
@@ -147,7 +157,7 @@ class Sweep:
             self.today,
         )
 
-    def _standing(self, cert: CertificationRecord) -> Any:
+    def _standing(self, cert: CertificationRecord, day: date | None = None) -> Any:
         from staycertified.domain.standing import evaluate_standing
 
         return evaluate_standing(
@@ -156,7 +166,7 @@ class Sweep:
             cert.activities,
             cert.attestations,
             cert.invoices,
-            self.today,
+            day or self.today,
             self.policy,
         )
 
@@ -295,7 +305,54 @@ class Sweep:
             )
         return self._outbox
 
-    # ------------------------------------------------------------ 3. R22 transitions
+    # ------------------------------------------------------------ 3. fee lapses (R21)
+
+    def fee_lapses(self) -> None:
+        from staycertified.store import lapses
+
+        grace = self.policy.renewal.grace_days.at(self.today)
+        months = {
+            (day - timedelta(days=grace + 1)).month
+            for day in _days(self.since, self.today)
+            if (day - timedelta(days=grace)).day == 1  # the day before was a month end
+        }
+        for month in sorted(months):
+            for found in list(member_store.certifications_by_anniversary_month(self.table, month)):
+                record = self._record(found.member_id)
+                cert = record.certification(found.certificate_number) if record else None
+                if cert is None or self._standing(cert).status != Standing.LAPSED:
+                    continue
+                for fee in standing_rules.fee_lapses_between(
+                    cert.certification,
+                    cert.invoices,
+                    self.since,
+                    self.today,
+                    self.today,
+                    self.policy,
+                ):
+                    before = self._standing(cert, fee.overdue_from - ONE_DAY).status
+                    if before != Standing.ACTIVE:
+                        continue  # lapsed already (points, an older fee): no new lapse
+                    event = catalog.certification_lapsed(
+                        member_id=found.member_id,
+                        certificate_number=found.certificate_number,
+                        reason="FEE_UNPAID",
+                        since=fee.overdue_from,
+                        occurred_on=self.today,
+                    )
+                    if lapses.record_lapse(
+                        self.table,
+                        found.member_id,
+                        found.certificate_number,
+                        since=fee.overdue_from,
+                        reason="FEE_UNPAID",
+                        event=event,
+                        invoice_id=fee.invoice_id,
+                        membership_year=fee.membership_year,
+                    ):
+                        self.report.lapsed_for_fees += 1
+
+    # ------------------------------------------------------------ 4. R22 transitions
 
     def recertification_required(self) -> None:
         candidates: list[tuple[str, str]] = []
@@ -336,7 +393,7 @@ class Sweep:
             self.report.recertification_required += 1
             self._forget(member_id)
 
-    # ------------------------------------------------------------ 4. R42
+    # ------------------------------------------------------------ 5. R42
 
     def recertification_notices(self) -> None:
         for member_id, certificate_number in cycle_store.recertification_notices_due(self.table):
@@ -396,6 +453,7 @@ class Sweep:
         if self.since > self.today:
             return self.report  # this day is done already
         self.cycle_ends()
+        self.fee_lapses()
         self.recertification_required()
         try:
             self.recertification_notices()
@@ -428,6 +486,10 @@ def first_day_to_cover(last_run: date | None, today: date) -> date:
     at most CATCH_UP_DAYS back (and `today + 1`, nothing, when today is done)."""
     earliest = today - timedelta(days=CATCH_UP_DAYS - 1)
     return earliest if last_run is None else max(earliest, last_run + ONE_DAY)
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _last_days_of_months(first: date, last: date) -> list[date]:

@@ -34,6 +34,7 @@ reads it all in one Query.
 | staff search by email (exact)                    | GSI3: GSI3PK = MEMBEREMAIL#<email>, GSI3SK = <memberId> (profile) |
 | contact change, audited                          | PK = MEMBER#<memberId>, SK = CONTACT#<instant>#<id> (store.members) |
 | recertification-required notices to send (R42)  | GSI3: GSI3PK = NOTICEDUE#RECERTIFICATION_REQUIRED, GSI3SK = <since>#<certNo> on the certification item (sparse, removed once sent; store.cycles) |
+| lapse of a certification, once (R21)            | SK = CERT#<certNo>#LAPSE#<since>#<reason> (condition; store.lapses) |
 | provider payments for void invoices, to refund (R42) | GSI3: GSI3PK = REFUNDDUE, GSI3SK = <receivedOn>#<paymentId> on the payment item (store.payments) |
 
 Where a module other than this one builds a key, the row names it.
@@ -68,6 +69,10 @@ def certno_gsi2pk(certificate_number: str) -> str:
 
 def anniversary_gsi1pk(month: int) -> str:
     return f"ANNIV#{month:02d}"
+
+
+def lapse_sk(certificate_number: str, since: date, reason: str) -> str:
+    return f"CERT#{certificate_number}#LAPSE#{since.isoformat()}#{reason}"
 
 
 def cycle_sk(certificate_number: str, start: date) -> str:

@@ -361,3 +361,21 @@ def test_r24_every_reason_and_action_names_a_rule() -> None:
         assert decision.reasons and all(r.rule.startswith("R") for r in decision.reasons)
         assert all(a.rule.startswith("R") for a in decision.next_actions)
         assert decision.rules
+
+
+def test_r21_fee_lapses_between_names_the_fee_that_lapsed_on_a_covered_day() -> None:
+    from staycertified.domain.standing import fee_lapses_between
+
+    invoices = paid_fees(range(2020, 2023), skip={2022})
+    found = fee_lapses_between(
+        C, invoices, D(2022, 5, 26), D(2022, 6, 1), D(2022, 6, 1), load_policy()
+    )
+    assert [(o.membership_year, o.overdue_from) for o in found] == [(2022, D(2022, 6, 1))]
+    # a window that ends before the lapse day, or a fee paid since: nothing
+    assert not fee_lapses_between(
+        C, invoices, D(2022, 5, 25), D(2022, 5, 31), D(2022, 6, 1), load_policy()
+    )
+    paid_late = paid_fees(range(2020, 2023), late={2022: D(2022, 6, 3)})
+    assert not fee_lapses_between(
+        C, paid_late, D(2022, 6, 1), D(2022, 6, 4), D(2022, 6, 4), load_policy()
+    )
