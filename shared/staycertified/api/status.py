@@ -25,7 +25,7 @@ from staycertified.api.schemas import (
     VerificationOut,
     money,
 )
-from staycertified.domain import compliance, member_support
+from staycertified.domain import compliance, cycles, recording
 from staycertified.domain.model import (
     Activity,
     Attestation,
@@ -45,14 +45,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
-def current_cycle(cert: CertificationRecord, today: date, policy: Policy) -> Cycle:
-    return member_support.current_cycle(cert.certification, cert.cycles, today, policy)
-
-
 def recording_cycle(
     cert: CertificationRecord, day: date | None, today: date, policy: Policy
 ) -> Cycle:
-    return member_support.recording_cycle(
+    return recording.recording_cycle(
         cert.certification,
         cert.cycles,
         cert.activities,
@@ -65,7 +61,7 @@ def recording_cycle(
 
 
 def _cycle_of(cert: CertificationRecord, day: date, today: date, policy: Policy) -> Cycle | None:
-    every = member_support.cycles_of(cert.certification, cert.cycles, today, policy)
+    every = cycles.cycles_of(cert.certification, cert.cycles, today, policy)
     return next((c for c in every if c.start <= day <= c.end), None)
 
 
@@ -118,7 +114,7 @@ def cured_cycle(
     """R16/R21: an ended cycle that is compliant now rolls over today (its stamped value)."""
     if today <= cycle.end or cycle.advanced_on is not None:
         return None
-    decision = member_support.cycle_compliance_on(
+    decision = recording.cycle_compliance_on(
         cert.certification, cycle, cert.activities, cert.attestations, cert.invoices, policy, today
     )
     rollover = compliance.decide_rollover(cert.certification, decision, today, policy)
@@ -132,7 +128,7 @@ def attest(
     cycle of a LAPSED certification, which it cures; checked by the domain."""
     from staycertified.domain.errors import DomainError, RuleViolations
 
-    cycle, cures = member_support.attestation_cycle(
+    cycle, cures = recording.attestation_cycle(
         cert.certification,
         cert.cycles,
         cert.activities,
@@ -163,7 +159,7 @@ def attest(
         cures=cures,
     )
     compliance.check_attestation(attestation, cycle, today)
-    shortfall = member_support.attestation_shortfall(attestation, cycle)
+    shortfall = recording.attestation_shortfall(attestation, cycle)
     if shortfall is not None:
         raise shortfall
     return attestation, cycle
@@ -291,7 +287,7 @@ def certification_status(
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
     decision = standing_of(cert, today, policy)
     current = decision.current_cycle
-    compliant = member_support.cycle_compliance_on(
+    compliant = recording.cycle_compliance_on(
         cert.certification,
         current,
         cert.activities,

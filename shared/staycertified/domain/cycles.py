@@ -8,6 +8,7 @@ as the calendar has it, and the next one starts on 1 March.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from staycertified.domain.dates import ONE_DAY, add_years, last_day_of_month
@@ -64,10 +65,22 @@ def cycle_containing(certification: Certification, day: date, policy: Policy) ->
     return None if index is None else make_cycle(certification, index, policy)
 
 
-def current_cycle(certification: Certification, today: date, policy: Policy) -> Cycle:
-    """The cycle in progress on `today` (the first one if today precedes the anchor)."""
-    index = cycle_index_on(certification.anchor_date, today) or 0
-    return make_cycle(certification, index, policy)
+def current_cycle(
+    certification: Certification,
+    today: date,
+    policy: Policy,
+    stored: Sequence[Cycle] = (),
+) -> Cycle:
+    """The cycle in progress on `today` (the first one if today precedes the anchor),
+    the stored one when there is one (it carries `advanced_on`, R16)."""
+    return cycles_of(certification, stored, today, policy)[-1]
+
+
+def cycles_of(
+    certification: Certification, stored: Sequence[Cycle], today: date, policy: Policy
+) -> list[Cycle]:
+    """Every cycle from the anchor to the current one, stored values preferred (R9, R16)."""
+    return merge_stored_cycles(cycles_until(certification, today, policy), stored)
 
 
 def cycles_until(certification: Certification, today: date, policy: Policy) -> list[Cycle]:
@@ -106,7 +119,7 @@ def cycles_ended_in_month(
     return found
 
 
-def merge_stored_cycles(computed: list[Cycle], stored: list[Cycle]) -> list[Cycle]:
+def merge_stored_cycles(computed: list[Cycle], stored: Sequence[Cycle]) -> list[Cycle]:
     """Computed cycles, replaced by the stored one with the same start (keeps `advanced_on`)."""
     by_start = {c.start: c for c in stored}
     return [by_start.get(c.start, c) for c in computed]

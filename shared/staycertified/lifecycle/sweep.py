@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from staycertified.domain import ccp, compliance, cycles, member_support, notices
+from staycertified.domain import ccp, compliance, cycles, notices, recording
 from staycertified.domain import standing as standing_rules
 from staycertified.domain.dates import ONE_DAY, add_years
 from staycertified.domain.model import Channel, Cycle, Standing
@@ -142,12 +142,12 @@ class Sweep:
         cert = record.certification(cycle.certificate_number) if record else None
         if record is None or cert is None:
             return None
-        every = member_support.cycles_of(cert.certification, cert.cycles, self.today, self.policy)
+        every = cycles.cycles_of(cert.certification, cert.cycles, self.today, self.policy)
         same = next((c for c in every if c.start == cycle.start and c.end == cycle.end), None)
         return (record, cert, same) if same is not None else None  # stale after a recertification
 
     def _compliance(self, cert: CertificationRecord, cycle: Cycle) -> compliance.ComplianceDecision:
-        return member_support.cycle_compliance_on(
+        return recording.cycle_compliance_on(
             cert.certification,
             cycle,
             cert.activities,

@@ -3,7 +3,7 @@
 For each step of the cadence in force on the run's date, the certifications
 whose anniversary month is that step's due month are read from the
 anniversary-month index (GSI1, one Query per step, never a Scan); the domain
-decides per certification whether the step is due (`renewal_support.due_step`).
+decides per certification whether the step is due (`renewal_planning.worth_planning`).
 The planned notices are cut into batches and written as ONE S3 JSON array
 (`runs/<runId>/batches.json`), which the Distributed Map reads (ItemReader).
 Each planned item carries the certification as read, so the send step does
@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field
 
 from staycertified.domain.notices import renewal_steps_due
-from staycertified.domain.renewal_support import anniversary_month_of_step, worth_planning
+from staycertified.domain.renewal_planning import anniversary_month_of_step, worth_planning
 from staycertified.policy.model import Policy
 from staycertified.renewals.model import Batch, PlannedNotice, Wire, batches_key
 from staycertified.store.members import certifications_by_anniversary_month

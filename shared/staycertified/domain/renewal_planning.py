@@ -1,6 +1,6 @@
-"""What the monthly renewal run needs beyond `domain.notices` (R4, R7, R22).
+"""Which renewal notices the monthly run plans, beyond `domain.notices` (R4, R7, R22).
 
-Written by the renewals lane; pure, no I/O, no clock. `notices.renewal_steps_due`
+Pure, no I/O, no clock. `notices.renewal_steps_due`
 says which cadence steps fall in a run month; this says which of them are worth
 planning at all, from what the certification item alone shows (the invoice
 itself is re-checked at send time with `notices.still_due`, R4).

@@ -1,8 +1,6 @@
-"""Small decisions the API and the sweep need that the other domain modules do
-not make (owned by the API capability; pure, no I/O, no clock).
+"""Which cycle a member's record goes against (pure, no I/O, no clock).
 
-- `cycles_of`: the certification's cycles up to `today`, computed (R9) and
-  merged with the stored ones (which carry `advanced_on`, R16).
+- `cycle_compliance_on` (R16): one cycle's compliance, fees included.
 - `recording_cycle` (R12, R21): the cycle an activity is recorded against. It
   is the cycle its date falls in when that cycle is the current one, or an
   ended mandatory cycle that is not compliant (recording its missing points,
@@ -18,20 +16,6 @@ from staycertified.domain import ccp, compliance, cycles, invoicing
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import Activity, Attestation, Certification, Cycle, Invoice
 from staycertified.policy.model import Policy
-
-
-def cycles_of(
-    certification: Certification, stored: list[Cycle], today: date, policy: Policy
-) -> list[Cycle]:
-    """Every cycle from the anchor to the current one, stored values preferred (R9, R16)."""
-    computed = cycles.cycles_until(certification, today, policy)
-    return cycles.merge_stored_cycles(computed, stored)
-
-
-def current_cycle(
-    certification: Certification, stored: list[Cycle], today: date, policy: Policy
-) -> Cycle:
-    return cycles_of(certification, stored, today, policy)[-1]
 
 
 def cycle_compliance_on(
@@ -59,7 +43,7 @@ def recording_cycle(
     policy: Policy,
 ) -> Cycle:
     """R12/R21: the cycle an activity dated `day` is recorded against."""
-    every = cycles_of(certification, stored, today, policy)
+    every = cycles.cycles_of(certification, stored, today, policy)
     current = every[-1]
     if day is None or day >= current.start or not ccp.is_mandatory(certification):
         return current
@@ -91,7 +75,7 @@ def attestation_cycle(
     from staycertified.domain.model import Standing
     from staycertified.domain.standing import evaluate_standing
 
-    every = cycles_of(certification, stored, today, policy)
+    every = cycles.cycles_of(certification, stored, today, policy)
     current = every[-1]
     if len(every) < 2 or not ccp.is_mandatory(certification):
         return current, False
