@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publish no CertificationActivated (IMPORTED): the badges already exist in Credly",
     )
+    load.add_argument(
+        "--new-certifications",
+        action="store_true",
+        help="the rows are certifications first granted: each written once, with its "
+        "CertificationActivated (INITIAL) in the same transaction",
+    )
     load.set_defaults(run=_import)
 
     demo = commands.add_parser("demo", help="a year of the system on the sample member base")
@@ -94,12 +100,17 @@ def _import(args: argparse.Namespace) -> int:
             today=today,
             outbox_table=outbox,
             activation_events=not args.no_activation_events,
+            new_certifications=args.new_certifications,
         )
     else:
         from .sandbox import Sandbox
 
         with Sandbox(start=today) as sb:
-            report = sb.load_members(args.file, activation_events=not args.no_activation_events)
+            report = sb.load_members(
+                args.file,
+                activation_events=not args.no_activation_events,
+                new_certifications=args.new_certifications,
+            )
     print_report(report)
     return 1 if report.errors else 0
 

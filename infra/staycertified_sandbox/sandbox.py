@@ -513,9 +513,12 @@ class Sandbox:
         rows_or_csv_path: Iterable[Mapping[str, str]] | Path | str,
         *,
         activation_events: bool = True,
+        new_certifications: bool = False,
     ) -> Any:
         """Import members with the store's importer; returns its ImportReport.
-        `activation_events=False`: no CertificationActivated (IMPORTED) events."""
+        `activation_events=False`: no CertificationActivated (IMPORTED) events;
+        `new_certifications=True`: the rows are certifications first granted, each
+        written once with its CertificationActivated (INITIAL) in one transaction."""
         from staycertified.store.importer import import_members
 
         if isinstance(rows_or_csv_path, str | Path):
@@ -529,6 +532,7 @@ class Sandbox:
             today=self.today,
             outbox_table=self.outbox_table,
             activation_events=activation_events,
+            new_certifications=new_certifications,
         )
 
     def put_document(self, key: str, data: bytes, content_type: str = "application/pdf") -> None:

@@ -30,6 +30,16 @@ Each certification imported ACTIVE gets a CertificationActivated event
 (reason IMPORTED, docs/events.md), so the migrated members get their badges
 (R36); `activation_events=False` (`staycertified import --no-activation-events`)
 turns that off for a body whose badges already exist in Credly.
+
+`new_certifications=True` (`staycertified import --new-certifications`) is the
+intake of certifications first granted (the body's exam results): each row is a
+certification that does not exist yet, with no recertification and no
+paid_through, owing nothing; it is written once, in ONE transaction with its
+CertificationActivated (INITIAL) event (the certification item conditional on not
+existing; a member's existing profile is kept), so the event exists if and only
+if the certification does. A row whose certification exists is skipped with the
+warning `CERTIFICATION_EXISTS` (a re-run of the same intake changes nothing); one
+that is not new is refused with `NOT_A_NEW_CERTIFICATION`.
 """
 
 from __future__ import annotations
@@ -124,6 +134,8 @@ class ImportReport(BaseModel):
 
 
 PAID_THROUGH_BEFORE_CERTIFICATION = "PAID_THROUGH_BEFORE_CERTIFICATION"
+NOT_A_NEW_CERTIFICATION = "NOT_A_NEW_CERTIFICATION"
+CERTIFICATION_EXISTS = "CERTIFICATION_EXISTS"
 CERTIFICATE_NUMBER_SHARED = "CERTIFICATE_NUMBER_SHARED"
 NO_CONTACT = "NO_CONTACT"
 FIRST_DATA_LINE = 2  # line 1 is the header
@@ -149,6 +161,7 @@ def import_members(
     policy: Policy | None = None,
     outbox_table: Table | None = None,
     activation_events: bool = True,
+    new_certifications: bool = False,
 ) -> ImportReport:
     """Validate every row, then write the good ones in batches (see module doc).
 
@@ -156,7 +169,14 @@ def import_members(
     certification imported ACTIVE, written to `outbox_table` once every item is
     written (so a badge is issued for it, R36); off for a body whose badges
     already exist in Credly. A re-run of the same import writes the same events
-    (same ids): their consumers do nothing the second time."""
+    (same ids): their consumers do nothing the second time.
+
+    `new_certifications`: the rows are certifications first granted (module doc):
+    each written with its CertificationActivated (INITIAL) in one transaction."""
+    if new_certifications:
+        return grant_certifications(
+            rows, table=table, today=today, policy=policy, outbox_table=outbox_table
+        )
     if activation_events and outbox_table is None:
         outbox_table = outbox.default_table()  # OUTBOX_TABLE_NAME
     policy = policy or load_policy()
@@ -195,6 +215,89 @@ def import_members(
     report.members = len(member_ids)
     report.activations = len(events)
     return report
+
+
+def grant_certifications(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    table: Table,
+    today: date,
+    policy: Policy | None = None,
+    outbox_table: Table | None = None,
+) -> ImportReport:
+    """The intake of certifications first granted: each row's items and its
+    CertificationActivated (INITIAL) event in one transaction, once (module doc)."""
+    policy = policy or load_policy()
+    outbox_name = outbox_table.name if outbox_table is not None else outbox.outbox_table_name()
+    report = ImportReport()
+    member_ids: set[str] = set()
+    numbered = list(enumerate(rows, start=FIRST_DATA_LINE))
+    shared = _shared_certificate_numbers(raw for _, raw in numbered)
+    for line, raw in numbered:
+        try:
+            row = parse_row(raw)
+            if row.certificate_number in shared:
+                raise RowRejected(CERTIFICATE_NUMBER_SHARED, "certificate number shared")
+            items = new_certification_items(row, today, policy)
+        except RowRejected as rejected:
+            report.errors.append(
+                ImportError_(line=line, code=rejected.code, message=rejected.message)
+            )
+            continue
+        event = catalog.certification_activated(
+            member_id=row.member_id,
+            certificate_number=row.certificate_number,
+            reason=catalog.ActivationReason.INITIAL,
+            activated_on=row.certified_on,
+            occurred_on=today,
+        )
+        if not _write_granted(table, items, event, outbox_name):
+            msg = f"certificate {row.certificate_number} exists: nothing written"
+            report.warnings.append(ImportError_(line=line, code=CERTIFICATION_EXISTS, message=msg))
+            continue
+        report.imported += 1
+        report.activations += 1
+        member_ids.add(row.member_id)
+    report.members = len(member_ids)
+    return report
+
+
+def new_certification_items(row: ImportRow, today: date, policy: Policy) -> list[dict[str, Any]]:
+    """A first-granted certification's items (profile, certification, its cycle[, points])."""
+    if row.recertified_on is not None or row.paid_through is not None:
+        raise RowRejected(
+            NOT_A_NEW_CERTIFICATION, "a new certification has no recertified_on or paid_through"
+        )
+    items = items_for_row(row, today, policy)
+    if not imported_active(items):
+        raise RowRejected(NOT_A_NEW_CERTIFICATION, "it owes fees already: not newly granted")
+    return items
+
+
+def _write_granted(
+    table: Table, items: list[dict[str, Any]], event: DomainEvent, outbox_name: str
+) -> bool:
+    """One transaction: the certification (conditional: it must not exist), its other
+    items, the member's profile unless one exists, and the event. False: it existed."""
+    from staycertified.store.table import is_conditional_check_failure
+
+    puts: list[dict[str, Any]] = []
+    for item in items:
+        put: dict[str, Any] = {"TableName": table.name, "Item": item}
+        if item.get("entity") == members.CERTIFICATION:
+            put["ConditionExpression"] = "attribute_not_exists(PK)"
+        elif item.get("SK") == keys.PROFILE and "Item" in table.get_item(
+            Key={"PK": item["PK"], "SK": keys.PROFILE}
+        ):
+            continue  # an existing member's contact details stay as they are
+        puts.append({"Put": put})
+    try:
+        outbox.transact(table, puts, [event], outbox_table=outbox_name)
+    except Exception as error:
+        if is_conditional_check_failure(error):
+            return False
+        raise
+    return True
 
 
 def imported_active(items: list[dict[str, Any]]) -> bool:
