@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from staycertified.domain import errors
 from staycertified.domain.ccp import ccp_duty
@@ -61,6 +61,14 @@ from staycertified.policy.model import Policy
 RECERTIFICATION_AFTER_YEARS = 3  # R22
 EXAM_ONLY_AFTER_YEARS = 10  # R23
 SEVERITY = {Standing.ACTIVE: 0, Standing.LAPSED: 1, Standing.RECERTIFICATION_REQUIRED: 2}
+
+
+class _HasCertificate(Protocol):
+    @property
+    def certificate_number(self) -> str: ...
+
+
+_Owned = TypeVar("_Owned", bound=_HasCertificate)
 
 
 class Obligation(Frozen):
@@ -337,13 +345,10 @@ def evaluate_standing(
     not stored are computed from the anchor. Obligations before the anchor are
     settled by the recertification (R33).
     """
-    activity_list = [
-        a for a in activities if a.certificate_number == certification.certificate_number
-    ]
-    attestation_list = [
-        a for a in attestations if a.certificate_number == certification.certificate_number
-    ]
-    invoice_list = [i for i in invoices if i.certificate_number == certification.certificate_number]
+    number = certification.certificate_number
+    activity_list = _of_certificate(activities, number)
+    attestation_list = _of_certificate(attestations, number)
+    invoice_list = _of_certificate(invoices, number)
     all_cycles = merge_stored_cycles(cycles_until(certification, today, policy), list(cycles))
     duty = ccp_duty(certification)
     fees = fee_years(certification, invoice_list, today)
@@ -362,55 +367,24 @@ def evaluate_standing(
     attested = [
         a for a in attestation_list if valid_attestation(a, current) and a.signed_on <= today
     ]
-    points_attested = max((a.total_points for a in attested), default=None)
     outstanding = Decimal(0) if attested else tally.outstanding  # R18: counts as compliance
-    reasons: list[Reason] = []
-    actions: list[NextAction] = []
-    routes: tuple[str, ...] = ()
-    if recert_reasons:
-        assert clock_start is not None
-        status = Standing.RECERTIFICATION_REQUIRED
-        routes, route_reasons = _routes(clock_start, today)
-        reasons += recert_reasons + route_reasons
-        actions.append(
-            NextAction(
-                kind=ActionKind.RECERTIFY,
-                rule="R23" if route_reasons else "R22",
-                message=f"recertify by {' or '.join(routes)}",
-                routes=routes,
-            )
-        )
-    elif unmet:
-        status = Standing.LAPSED
-        reasons += [_obligation_reason(o, "R21", "") for o in unmet]
-        actions += _cure_actions(unmet, today, {i.invoice_id: i for i in invoice_list})
-    else:
-        status = Standing.ACTIVE
-        msg = "every fee due is paid and no mandatory cycle ended non-compliant"
-        reasons.append(Reason(rule="R20", code="IN_GOOD_STANDING", message=msg))
+    verdict = _verdict(recert_reasons, clock_start, unmet, invoice_list, today)
+    reasons, actions = list(verdict.reasons), list(verdict.actions)
     if duty == CcpDuty.VOLUNTARY:
         msg = "CCP is voluntary: missing points never lapse this certification"
         reasons.append(Reason(rule="R8", code="CCP_VOLUNTARY", message=msg))
     next_invoice = _next_invoice(certification, fees, today, policy)
-    if status != Standing.RECERTIFICATION_REQUIRED:
+    if verdict.status != Standing.RECERTIFICATION_REQUIRED:
         actions += _current_actions(
             certification, current, outstanding, duty, next_invoice, fees, today
         )
-    if open_audit_case is not None and open_audit_case.is_open:
-        actions.append(
-            NextAction(
-                kind=ActionKind.UPLOAD_AUDIT_DOCUMENTS,
-                rule="R27",
-                message="upload proof for each claimed activity",
-                by=open_audit_case.respond_by,
-                case_id=open_audit_case.case_id,
-            )
-        )
+    open_case = open_audit_case if open_audit_case and open_audit_case.is_open else None
+    actions += _audit_actions(open_case)
     return StandingDecision(
-        certificate_number=certification.certificate_number,
+        certificate_number=number,
         certification_type=certification.type,
         as_of=today,
-        status=status,
+        status=verdict.status,
         reasons=tuple(reasons),
         next_actions=tuple(actions),
         ccp_duty=duty,
@@ -420,15 +394,76 @@ def evaluate_standing(
         points_counted=tally.counted,
         points_required=current.points_required,
         points_outstanding=outstanding,
-        points_attested=points_attested,
+        points_attested=max((a.total_points for a in attested), default=None),
         days_left=max(0, (current.end - today).days),
-        recertification_routes=routes,
-        unmet_since=clock_start if recert_reasons else (unmet[0].unmet_from if unmet else None),
+        recertification_routes=verdict.routes,
+        unmet_since=verdict.unmet_since,
         required_since=min((r.since for r in recert_reasons if r.since), default=None),
-        open_audit_case=open_audit_case.case_id
-        if open_audit_case and open_audit_case.is_open
-        else None,
+        open_audit_case=open_case.case_id if open_case else None,
     )
+
+
+def _of_certificate(items: Iterable[_Owned], number: str) -> list[_Owned]:
+    return [item for item in items if item.certificate_number == number]
+
+
+class _Verdict(Frozen):
+    status: Standing
+    reasons: tuple[Reason, ...]
+    actions: tuple[NextAction, ...]
+    routes: tuple[str, ...] = ()
+    unmet_since: date | None = None
+
+
+def _verdict(
+    recert_reasons: list[Reason],
+    clock_start: date | None,
+    unmet: list[Obligation],
+    invoices: list[Invoice],
+    today: date,
+) -> _Verdict:
+    """R20-R23: the status itself, its reasons and the action that changes it."""
+    if recert_reasons:
+        assert clock_start is not None
+        routes, route_reasons = _routes(clock_start, today)
+        recertify = NextAction(
+            kind=ActionKind.RECERTIFY,
+            rule="R23" if route_reasons else "R22",
+            message=f"recertify by {' or '.join(routes)}",
+            routes=routes,
+        )
+        return _Verdict(
+            status=Standing.RECERTIFICATION_REQUIRED,
+            reasons=tuple(recert_reasons + route_reasons),
+            actions=(recertify,),
+            routes=routes,
+            unmet_since=clock_start,
+        )
+    if unmet:
+        return _Verdict(
+            status=Standing.LAPSED,
+            reasons=tuple(_obligation_reason(o, "R21", "") for o in unmet),
+            actions=tuple(_cure_actions(unmet, today, {i.invoice_id: i for i in invoices})),
+            unmet_since=unmet[0].unmet_from,
+        )
+    msg = "every fee due is paid and no mandatory cycle ended non-compliant"
+    good = Reason(rule="R20", code="IN_GOOD_STANDING", message=msg)
+    return _Verdict(status=Standing.ACTIVE, reasons=(good,), actions=())
+
+
+def _audit_actions(open_case: AuditCase | None) -> list[NextAction]:
+    """R27: an open audit case asks for its proof."""
+    if open_case is None:
+        return []
+    return [
+        NextAction(
+            kind=ActionKind.UPLOAD_AUDIT_DOCUMENTS,
+            rule="R27",
+            message="upload proof for each claimed activity",
+            by=open_case.respond_by,
+            case_id=open_case.case_id,
+        )
+    ]
 
 
 def _current_actions(
