@@ -4,16 +4,14 @@ Routes come from the `HttpApi` events of the SAM functions. A request becomes
 the API Gateway HTTP API payload (format 2.0) and goes to the function through
 lambda.invoke; the function's answer is translated back like API Gateway does.
 
-Authorization, as API Gateway's JWT authorizer presents it to the function
-after it has checked a Cognito ID token:
-
-- member: claims `sub`, `custom:member_id`, `token_use: id`, `cognito:username`;
-- staff: claims `sub`, `cognito:groups` as the string `"[staff]"` (API Gateway
-  passes array claims as a bracketed string), `token_use: id`, `cognito:username`.
-
-A route behind a JWT authorizer called with neither gets 401 without invoking,
-a route with `Auth: {Authorizer: NONE}` (or no authorizer) is invoked anonymously,
-an unknown route gets 404 `{"message": "Not Found"}`.
+Authorization: a route behind a JWT authorizer takes the request's
+`Authorization` header, which `identity.UserPools.verify` checks as API
+Gateway does (signature, issuer, audience, expiry); a missing or refused token
+gets 401 `{"message": "Unauthorized"}` without invoking, a passed one puts its
+claims in `requestContext.authorizer.jwt.claims` as API Gateway does (strings,
+arrays as `"[a b]"`). A route with `Auth: {Authorizer: NONE}` (or no
+authorizer) is invoked anonymously; an unknown route gets 404
+`{"message": "Not Found"}`.
 
 A route with `Auth: {Authorizer: AWS_IAM}` (`Route.iam`, its `authorizer` None)
 admits only a SigV4-signed IAM caller: the sandbox signs for `as_platform` and
@@ -128,33 +126,6 @@ def _authorizer(event_props: dict[str, Any], api_props: dict[str, Any]) -> str |
     return None if name in (None, "NONE") else name
 
 
-@dataclass(frozen=True)
-class Caller:
-    member_id: str | None = None
-    staff: bool = False
-    staff_name: str = "staff"
-
-    @property
-    def anonymous(self) -> bool:
-        return self.member_id is None and not self.staff
-
-    def claims(self, issuer: str, audience: str) -> dict[str, str]:
-        claims = {"iss": issuer, "aud": audience, "token_use": "id"}
-        if self.member_id is not None:
-            claims.update(
-                {
-                    "sub": f"sub-{self.member_id}",
-                    "custom:member_id": self.member_id,
-                    "cognito:username": self.member_id,
-                }
-            )
-        if self.staff:
-            claims.setdefault("sub", f"sub-staff-{self.staff_name}")
-            claims.setdefault("cognito:username", self.staff_name)
-            claims["cognito:groups"] = "[staff]"
-        return claims
-
-
 def iam_context(principal: str, account: str, session: str = "sandbox") -> dict[str, Any]:
     """`requestContext.authorizer.iam` of a caller signing with `principal`'s credentials:
     a role is seen as the session that assumed it, an account root as itself."""
@@ -191,25 +162,23 @@ def build_event(
     path_parameters: dict[str, str],
     request: Request,
     now: datetime,
-    caller: Caller,
-    identity: tuple[str, str, str],
+    account: str,
+    claims: dict[str, str] | None,
     *,
     iam: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) event for one request.
 
-    `identity` is (account id, token issuer, token audience); `iam`: the signed IAM
-    caller of an IAM route (`iam_context`).
+    `claims`: those of the token the JWT authorizer passed (None: no authorizer);
+    `iam`: the signed IAM caller of an IAM route (`iam_context`).
     """
     body, is_base64 = _encode_body(request.body)
     headers = {key.lower(): value for key, value in (request.headers or {}).items()}
     if body is not None and not isinstance(request.body, str | bytes):
         headers.setdefault("content-type", "application/json")
-    if not caller.anonymous:
-        headers.setdefault("authorization", "Bearer sandbox-token")
     query = dict(request.query or {})
     request_context: dict[str, Any] = {
-        "accountId": identity[0],
+        "accountId": account,
         "apiId": route.api,
         "domainName": "sandbox.local",
         "http": {
@@ -227,13 +196,8 @@ def build_event(
     }
     if iam is not None:
         request_context["authorizer"] = {"iam": iam}
-    if route.authorizer and not caller.anonymous:
-        request_context["authorizer"] = {
-            "jwt": {
-                "claims": caller.claims(issuer=identity[1], audience=identity[2]),
-                "scopes": None,
-            }
-        }
+    if claims is not None:
+        request_context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.route_key,

@@ -32,7 +32,6 @@ from .api import (
     INTERNAL_ERROR,
     NOT_FOUND,
     UNAUTHORIZED,
-    Caller,
     Request,
     build_event,
     find_route,
@@ -56,6 +55,14 @@ from .deploy import (
     verify_sender_identities,
 )
 from .event_tap import EventTap
+from .identity import (
+    JwtAuthorizer,
+    TokenError,
+    UserPools,
+    gateway_claims,
+    jwt_authorizers,
+    provide_user_pools,
+)
 from .mail import (
     LETTERS_PREFIX,
     Email,
@@ -127,6 +134,8 @@ class Sandbox:
         self._restore: list[Any] = []
         self._event_tap: EventTap | None = None
         self.credly: CredlyStandin | None = None  # the Credly stand-in (sb.credly.fail_next)
+        self.user_pools: UserPools | None = None
+        self._authorizers: dict[tuple[str, str], JwtAuthorizer] = {}
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Sandbox:
@@ -217,11 +226,17 @@ class Sandbox:
         translated = translate(
             self.template_path, self.stack_name, self.region, ACCOUNT, self.parameters
         )
+        self.user_pools, cognito = provide_user_pools(
+            translated, self.stack_name, self.region, ACCOUNT, self.parameters
+        )
         create_stack(translated, self.stack_name, self.region)
         stack = read_stack(translated, self.stack_name, self.region, ACCOUNT)
         stack.parameters.update(self.parameters)
+        stack.physical_ids.update(cognito.physical_ids)
+        stack.types.update(cognito.types)
         secrets = create_secrets(translated, stack)
         self._credly_credentials(secrets)
+        self._authorizers = jwt_authorizers(translated, stack)
         functions = function_specs(translated, stack)
         runtime.register(list(functions.values()))
         sync_function_environments(functions, self.region)
@@ -458,29 +473,35 @@ class Sandbox:
         (template parameter LearningPlatformPrincipal), a role ARN string as that role:
         what an IAM route (`Auth: {Authorizer: AWS_IAM}`) admits; unsigned requests to
         it get 403 Forbidden without invoking."""
-        request = Request.from_target(
-            method, path, body=body, headers=dict(headers or {}), query=dict(query or {}) or None
-        )
-        found = find_route(self._routes, request.method, request.path)
+        found = find_route(self._routes, method, path.partition("?")[0])
         if found is None:
             return NOT_FOUND
         route, path_parameters = found
-        caller = Caller(
-            member_id=as_member,
-            staff=bool(as_staff),
-            staff_name=as_staff if isinstance(as_staff, str) else "staff",
-        )
-        if route.authorizer and caller.anonymous:
-            return UNAUTHORIZED
+        headers = {key.lower(): value for key, value in (headers or {}).items()}
+        claims = None
+        if route.authorizer:
+            authorizer = self._authorizer(route.api, route.authorizer)
+            if as_member is not None or as_staff:
+                token = self.id_token(as_member=as_member, as_staff=as_staff, authorizer=authorizer)
+                headers["authorization"] = f"Bearer {token}"
+            try:
+                if self.user_pools is None:
+                    raise TokenError("the sandbox is not running")
+                claims = gateway_claims(
+                    self.user_pools.verify(headers.get("authorization"), authorizer)
+                )
+            except TokenError:
+                return UNAUTHORIZED
         iam = None
         if route.iam:
             if not as_platform:
                 return FORBIDDEN  # API Gateway: no SigV4 signature (a bearer token is none)
             principal = as_platform if isinstance(as_platform, str) else self.platform_principal
             iam = iam_context(principal, ACCOUNT)
-        event = build_event(
-            route, path_parameters, request, self.now, caller, self._token_identity(), iam=iam
+        request = Request.from_target(
+            method, path, body=body, headers=headers, query=dict(query or {}) or None
         )
+        event = build_event(route, path_parameters, request, self.now, ACCOUNT, claims, iam=iam)
         response = self.client("lambda").invoke(
             FunctionName=self._deployed.functions[route.function].name,
             Payload=json.dumps(event).encode(),
@@ -495,17 +516,51 @@ class Sandbox:
         """The learning platform's IAM principal (template parameter LearningPlatformPrincipal)."""
         return str(self._deployed.stack.parameters["LearningPlatformPrincipal"])
 
-    def _token_identity(self) -> tuple[str, str, str]:
-        pool = next(
-            (
-                self._deployed.stack.physical_ids[logical_id]
-                for logical_id, kind in self._deployed.stack.types.items()
-                if kind == "AWS::Cognito::UserPool"
-            ),
-            "sandbox",
+    def _authorizer(self, api: str, name: str) -> JwtAuthorizer:
+        found = self._authorizers.get((api, name))
+        if found is None:
+            raise SandboxError(f"authorizer {name} of {api} is not a JWT authorizer")
+        return found
+
+    def verify_token(self, authorization: str | None) -> dict[str, Any]:
+        """The claims of a token the template's (first) JWT authorizer passes; else TokenError."""
+        authorizer = next(iter(self._authorizers.values()), None)
+        if authorizer is None or self.user_pools is None:
+            raise TokenError("the template has no JWT authorizer")
+        return self.user_pools.verify(authorization, authorizer)
+
+    def id_token(
+        self,
+        *,
+        as_member: str | None = None,
+        as_staff: bool | str = False,
+        issued_at: datetime | None = None,
+        authorizer: JwtAuthorizer | None = None,
+    ) -> str:
+        """A real Cognito ID token of the template's user pool (signed in through moto's Cognito).
+
+        `as_member`: an account of that member (custom:member_id set by the admin API, as the
+        invitation does); `as_staff`: an account in the `staff` group (True or a name); both:
+        one account with both. `authorizer`: whose pool (default: the template's first JWT
+        authorizer). `issued_at` (wall-clock instant) mints an uncached token as of
+        then: an hour before now gives an expired one. Tokens expire in real time (1 h).
+        """
+        if as_member is None and not as_staff:
+            raise SandboxError("id_token needs as_member and/or as_staff")
+        authorizer = authorizer or next(iter(self._authorizers.values()), None)
+        if authorizer is None:
+            raise SandboxError("the template has no JWT authorizer")
+        staff = None
+        if as_staff:
+            staff = as_staff if isinstance(as_staff, str) else "staff"
+        if self.user_pools is None:
+            raise SandboxError("the sandbox is not running")
+        return self.user_pools.id_token(
+            authorizer,
+            member_id=as_member,
+            staff=staff,
+            issued_at=issued_at.timestamp() if issued_at else None,
         )
-        issuer = f"https://cognito-idp.{self.region}.amazonaws.com/{pool}"
-        return ACCOUNT, issuer, "sandboxclient"
 
     # ------------------------------------------------------------ data in
     def load_members(

@@ -1,16 +1,31 @@
 """`staycertified serve`: the sandbox's HTTP API on 127.0.0.1, for a browser or curl.
 
-Development tokens (this server only; the deployed API takes Cognito tokens):
+Tokens are checked as API Gateway's JWT authorizer does (see identity.py): send a
+real Cognito ID token of the sandbox's user pool, or a development token, which
+this server exchanges for a real one (this server only):
 
-    Authorization: Bearer dev:member:<memberId>   acts as that member
-    Authorization: Bearer dev:staff:<name>        acts as staff
+    Authorization: Bearer dev:member:<memberId>   signs in as that member
+    Authorization: Bearer dev:staff:<name>        signs in as staff
+    Authorization: Bearer <JWT>                   checked as is
     (no Authorization header)                     anonymous
 
-Any other Authorization value is refused with 401. One extra route moves the
-simulated clock: `POST /_sandbox/advance {"to": "YYYY-MM-DD"}`.
+Sandbox routes (not in the template):
+
+    POST /_sandbox/token {"member": "M1"} | {"staff": "alice"} | both
+        -> {"idToken": "<JWT>", "tokenType": "Bearer"}: a real ID token for a
+           development sign-in page (no token needed; this server answers on
+           127.0.0.1 only, and a development token gives the same).
+    POST /_sandbox/advance {"to": "YYYY-MM-DD"}   moves the clock; staff token required.
+
+Any other Authorization value is refused with 401.
 
 Beside the API, on the same origin, it serves the web site and its sandbox
 stand-ins (development sign-in, hosted checkout): see `web.py`.
+
+Bad requests answer 4xx with a stable `code`: a Content-Length that is not a
+number, negative or over 1 MiB (400 / 413), a body shorter than announced (400,
+after a 10 s read timeout), a date in the past for the clock (400
+CLOCK_BACKWARDS).
 """
 
 from __future__ import annotations
@@ -24,23 +39,36 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import web
+from .identity import TokenError, gateway_claims
 from .sandbox import Sandbox
 
 ADVANCE_PATH = "/_sandbox/advance"
+TOKEN_PATH = "/_sandbox/token"
+MAX_BODY_BYTES = 1024 * 1024
+READ_TIMEOUT_SECONDS = 10.0
+UNAUTHORIZED = {"message": "Unauthorized"}
 
 
 class DevTokenError(ValueError):
     pass
 
 
+class BadRequest(ValueError):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
 def caller_from_authorization(header: str | None) -> dict[str, Any]:
-    """`sb.api` keyword arguments for a development token (see module doc)."""
+    """`sb.api` keyword arguments for a development token; {} for none or a JWT."""
     if not header:
         return {}
     scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.count(".") == 2 and not token.startswith("dev:"):
+        return {}  # a JWT: the router checks it
     parts = token.split(":", 2)
     if scheme.lower() != "bearer" or len(parts) != 3 or parts[0] != "dev" or not parts[2]:
-        raise DevTokenError("expected Bearer dev:member:<id> or Bearer dev:staff:<name>")
+        raise DevTokenError("expected Bearer dev:member:<id>, Bearer dev:staff:<name> or a JWT")
     if parts[1] == "member":
         return {"as_member": parts[2]}
     if parts[1] == "staff":
@@ -48,29 +76,51 @@ def caller_from_authorization(header: str | None) -> dict[str, Any]:
     raise DevTokenError(f"unknown role {parts[1]!r}")
 
 
+def content_length(header: str | None) -> int:
+    """The announced body length, or BadRequest (not a number, negative, too large)."""
+    if header is None or header == "":
+        return 0
+    if not header.isascii() or not header.isdigit():
+        raise BadRequest(400, "BAD_CONTENT_LENGTH", "Content-Length is not a number")
+    length = int(header)
+    if length > MAX_BODY_BYTES:
+        raise BadRequest(413, "BODY_TOO_LARGE", f"bodies are at most {MAX_BODY_BYTES} bytes")
+    return length
+
+
 def make_handler(
     sb: Sandbox, lock: threading.Lock, stand_ins: web.WebStandIns, port: int
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "staycertified-sandbox"
+        timeout = READ_TIMEOUT_SECONDS  # a body shorter than announced holds no thread forever
 
         def _serve(self) -> None:
+            try:
+                body = self._body()
+            except BadRequest as error:
+                self.close_connection = True
+                self._answer(error.status, {"code": error.code, "message": str(error)})
+                return
             target = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            if self.command == "POST" and target.path == ADVANCE_PATH:
-                self._answer(*self._advance(body))
+            if target.path in (ADVANCE_PATH, TOKEN_PATH):
+                self._answer(*self._sandbox_route(target.path, body))
                 return
             page = self._web(target.path, target.query, body)
             if page is not None:
                 self._send(page)
                 return
+            if target.path.startswith("/_sandbox/"):
+                self._answer(404, {"message": "Not Found"})
+                return
             try:
                 caller = caller_from_authorization(self.headers.get("Authorization"))
             except DevTokenError:
-                self._answer(401, {"message": "Unauthorized"})
+                self._answer(401, UNAUTHORIZED)
                 return
             headers = {key.lower(): value for key, value in self.headers.items()}
+            if caller:
+                headers.pop("authorization", None)
             with lock:  # one request at a time: the handlers share one process environment
                 status, answer = sb.api(
                     self.command,
@@ -121,13 +171,80 @@ def make_handler(
             self.end_headers()
             self.wfile.write(page.body)
 
-        def _advance(self, body: bytes | None) -> tuple[int, Any]:
+        def _body(self) -> bytes | None:
+            length = content_length(self.headers.get("Content-Length"))
+            if not length:
+                return None
             try:
-                target = date.fromisoformat(json.loads(body or b"{}")["to"])
-            except (ValueError, KeyError, TypeError):
-                return 400, {"message": 'expected {"to": "YYYY-MM-DD"}'}
+                body = self.rfile.read(length)
+            except TimeoutError as error:
+                raise BadRequest(
+                    400, "INCOMPLETE_BODY", "body shorter than Content-Length"
+                ) from error
+            if len(body) != length:
+                raise BadRequest(400, "INCOMPLETE_BODY", "body shorter than Content-Length")
+            return body
+
+        def _sandbox_route(self, path: str, body: bytes | None) -> tuple[int, Any]:
+            if self.command != "POST" or path not in (ADVANCE_PATH, TOKEN_PATH):
+                return 404, {"message": "Not Found"}
+            try:
+                document = json.loads(body or b"{}")
+            except ValueError:
+                return 400, {"code": "MALFORMED_JSON", "message": "the body is not JSON"}
+            if not isinstance(document, dict):
+                return 400, {"code": "VALIDATION_FAILED", "message": "expected a JSON object"}
             with lock:
-                fired = sb.advance_to(target)
+                if path == TOKEN_PATH:
+                    return self._token(document)
+                if not self._is_staff():
+                    return 401, UNAUTHORIZED
+                return self._advance(document)
+
+        def _is_staff(self) -> bool:
+            header = self.headers.get("Authorization")
+            try:
+                caller = caller_from_authorization(header)
+            except DevTokenError:
+                return False
+            if caller:
+                return "as_staff" in caller
+            if not header:
+                return False
+            try:
+                claims = gateway_claims(sb.verify_token(header))
+            except TokenError:
+                return False
+            from staycertified.api.auth import caller_from_claims
+
+            return caller_from_claims(claims).is_staff
+
+        def _token(self, document: dict[str, Any]) -> tuple[int, Any]:
+            member, staff = document.get("member"), document.get("staff")
+            if not (isinstance(member, str | None) and isinstance(staff, str | None)) or not (
+                member or staff
+            ):
+                return 400, {
+                    "code": "VALIDATION_FAILED",
+                    "message": 'expected {"member": "<id>"} and/or {"staff": "<name>"}',
+                }
+            token = sb.id_token(as_member=member or None, as_staff=staff or False)
+            return 200, {"idToken": token, "tokenType": "Bearer"}
+
+        def _advance(self, document: dict[str, Any]) -> tuple[int, Any]:
+            try:
+                target = date.fromisoformat(document["to"])
+            except (ValueError, KeyError, TypeError):
+                return 400, {
+                    "code": "VALIDATION_FAILED",
+                    "message": 'expected {"to": "YYYY-MM-DD"}',
+                }
+            if target < sb.today:
+                return 400, {
+                    "code": "CLOCK_BACKWARDS",
+                    "message": f"the clock only moves forward (today is {sb.today.isoformat()})",
+                }
+            fired = sb.advance_to(target)
             return 200, {"today": sb.today.isoformat(), "fired": len(fired)}
 
         def _answer(self, status: int, answer: Any) -> None:

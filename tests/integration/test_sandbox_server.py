@@ -1,8 +1,10 @@
-"""`staycertified serve`: development tokens map to the sandbox's callers."""
+"""`staycertified serve`: development tokens become real tokens; bad requests answer 4xx (finding 11)."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -71,6 +73,56 @@ def test_no_token_on_a_protected_route_and_a_forged_token_are_401(base_url: str)
     assert call(f"{base_url}/things/7", token="Bearer forged")[0] == 401
 
 
-def test_the_clock_moves_through_the_sandbox_route(base_url: str) -> None:
-    status, body = call(f"{base_url}/_sandbox/advance", "POST", body={"to": "2026-01-03"})
+def test_the_clock_moves_through_the_sandbox_route_with_a_staff_token(base_url: str) -> None:
+    status, body = call(
+        f"{base_url}/_sandbox/advance", "POST", "Bearer dev:staff:ops", body={"to": "2026-01-03"}
+    )
     assert status == 200 and body["today"] == "2026-01-03" and body["fired"] >= 3
+
+
+@pytest.mark.parametrize("token", [None, "Bearer dev:member:M1", "Bearer forged"])
+def test_sandbox_controls_need_a_staff_token_finding_11(base_url: str, token: str | None) -> None:
+    status, _ = call(f"{base_url}/_sandbox/advance", "POST", token, body={"to": "2026-01-04"})
+    assert status == 401
+
+
+def test_the_clock_never_moves_backwards_and_answers_400_finding_11(base_url: str) -> None:
+    status, body = call(
+        f"{base_url}/_sandbox/advance", "POST", "Bearer dev:staff:ops", body={"to": "2025-01-01"}
+    )
+    assert (status, body["code"]) == (400, "CLOCK_BACKWARDS")
+
+
+def test_a_real_token_from_the_token_route_is_accepted(base_url: str) -> None:
+    status, body = call(f"{base_url}/_sandbox/token", "POST", body={"member": "M9"})
+    assert status == 200 and body["idToken"].count(".") == 2
+    status, answer = call(f"{base_url}/things/9", token=f"Bearer {body['idToken']}")
+    assert status == 200 and answer["claims"]["custom:member_id"] == "M9"
+    assert answer["claims"]["iss"].startswith("https://cognito-idp.")
+    tampered = body["idToken"][:-4] + ("AAAA" if not body["idToken"].endswith("AAAA") else "BBBB")
+    assert call(f"{base_url}/things/9", token=f"Bearer {tampered}")[0] == 401
+
+
+def raw_request(base_url: str, head: str, body: bytes = b"") -> tuple[int, Any]:
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(head.encode() + b"\r\n\r\n" + body)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return response.status, json.loads(response.read())
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "code"),
+    [
+        ("abc", 400, "BAD_CONTENT_LENGTH"),
+        ("-5", 400, "BAD_CONTENT_LENGTH"),
+        ("99999999999", 413, "BODY_TOO_LARGE"),
+    ],
+)
+def test_a_bad_content_length_answers_4xx_finding_11(
+    base_url: str, length: str, status: int, code: str
+) -> None:
+    head = f"POST /public/x HTTP/1.1\r\nHost: sandbox\r\nContent-Length: {length}"
+    answer = raw_request(base_url, head, b"{}")
+    assert answer[0] == status and answer[1]["code"] == code

@@ -1,12 +1,16 @@
 """Who is calling, from the claims the API Gateway JWT authorizer put in the event.
 
-A member token carries `custom:member_id`; a staff token has `staff` in
-`cognito:groups`, which API Gateway passes either as a list or as the string
-"[staff other]" (it flattens arrays). No claims → anonymous.
+A member's ID token carries `custom:member_id` (put there by the pool's
+pre-token-generation trigger from the body's own record, R37); a staff token has
+exactly `staff` among its `cognito:groups`, which API Gateway passes either as a
+list or as the string "[staff other]" (it flattens arrays). Claims are parsed
+exactly: no trimming, no quotes or commas taken apart, only ID tokens
+(`token_use: id`). No claims -> anonymous.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -30,26 +34,43 @@ class Caller(BaseModel):
         return self.is_staff or (self.member_id is not None and self.member_id == member_id)
 
 
-def _groups(raw: Any) -> set[str]:
+# API Gateway's JWT authorizer passes an array claim as "[a b c]" (one space between
+# names; Cognito group names have no whitespace). Anything else is not a group list.
+_GROUP_LIST = re.compile(r"\[([^\s\[\]]+(?: [^\s\[\]]+)*)?\]")
+_MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _groups(raw: Any) -> frozenset[str]:
+    """R37 (finding 7): the groups exactly as Cognito issued them; no trimming, no splitting on commas."""
     if isinstance(raw, list | tuple):
-        return {str(g).strip() for g in raw}
+        return frozenset(g for g in raw if isinstance(g, str))
     if isinstance(raw, str):
-        text = raw.strip().removeprefix("[").removesuffix("]")
-        return {g.strip().strip('"') for g in text.replace(",", " ").split() if g.strip()}
-    return set()
+        found = _GROUP_LIST.fullmatch(raw)
+        if found is None:
+            return frozenset()
+        return frozenset((found.group(1) or "").split(" ")) - {""}
+    return frozenset()
+
+
+def _member_id(raw: Any) -> str | None:
+    """The claim as issued: a member id, or nothing (never trimmed or reinterpreted)."""
+    return raw if isinstance(raw, str) and _MEMBER_ID.fullmatch(raw) else None
 
 
 def caller_from_event(event: dict[str, Any]) -> Caller:
     context = event.get("requestContext") or {}
     authorizer = context.get("authorizer") or {}
     claims = (authorizer.get("jwt") or {}).get("claims") or {}
+    return caller_from_claims(claims)
+
+
+def caller_from_claims(claims: Any) -> Caller:
+    """The caller a JWT authorizer's claims name (exactly; see the module doc)."""
     if not isinstance(claims, dict):
         return Caller()
-    member_id = claims.get("custom:member_id")
-    member_id = member_id.strip() if isinstance(member_id, str) and member_id.strip() else None
     username = claims.get("cognito:username") or claims.get("sub")
     return Caller(
-        member_id=member_id,
+        member_id=_member_id(claims.get("custom:member_id")),
         is_staff=STAFF_GROUP in _groups(claims.get("cognito:groups")),
         username=str(username) if username else None,
     )
