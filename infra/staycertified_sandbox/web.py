@@ -6,8 +6,8 @@
 - `/config.json`, the settings the site reads first (in AWS a CloudFront
   Function answers it with the values the template injects at deploy time);
 - the development sign-in (`/_sandbox/accounts`, `/_sandbox/signin`): a few
-  sample members and a staff account, each signing in with a token this server
-  accepts;
+  sample members and a staff account, each signed in through the sandbox's
+  Cognito user pool (a real ID token, verified like API Gateway does);
 - a stand-in for the payment provider's hosted checkout (`/_sandbox/checkout/`):
   a page that shows the invoice and, on "Pay", calls the signed payment webhook
   exactly as the provider would (HMAC-SHA256 with the stack's webhook secret).
@@ -145,7 +145,8 @@ class WebStandIns:
         return [chosen[s] for s in STATUS_WANTED if s in chosen] + extra
 
     def sign_in(self, body: bytes | None) -> Answer:
-        """A token for a sample member or the staff account (development tokens)."""
+        """A real ID token of the sandbox's user pool (`sb.id_token`, the same as
+        `POST /_sandbox/token`) for a sample member or the staff account."""
         try:
             request = json.loads(body or b"{}")
         except ValueError:
@@ -154,14 +155,14 @@ class WebStandIns:
             request = {}
         member_id, staff = request.get("memberId"), request.get("staff")
         if isinstance(staff, str) and staff:
-            return _json(200, {"idToken": f"dev:staff:{staff}", "role": "staff", "name": staff})
+            token = self.sb.id_token(as_staff=staff)
+            return _json(200, {"idToken": token, "role": "staff", "name": staff})
         if isinstance(member_id, str) and member_id:
             status, _ = self.sb.api("GET", f"/members/{member_id}/status", as_member=member_id)
             if status != 200:
                 return _json(404, {"code": "NOT_FOUND", "message": "No such member."})
-            return _json(
-                200, {"idToken": f"dev:member:{member_id}", "role": "member", "memberId": member_id}
-            )
+            token = self.sb.id_token(as_member=member_id)
+            return _json(200, {"idToken": token, "role": "member", "memberId": member_id})
         return _json(400, {"code": "VALIDATION_FAILED", "message": "memberId or staff"})
 
     # ------------------------------------------------------------ hosted checkout

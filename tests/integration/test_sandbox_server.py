@@ -126,3 +126,14 @@ def test_a_bad_content_length_answers_4xx_finding_11(
     head = f"POST /public/x HTTP/1.1\r\nHost: sandbox\r\nContent-Length: {length}"
     answer = raw_request(base_url, head, b"{}")
     assert answer[0] == status and answer[1]["code"] == code
+
+
+def test_the_development_sign_in_hands_out_a_real_token(base_url: str) -> None:
+    """The web site's sign-in (/_sandbox/signin) gives a Cognito ID token of the sandbox's
+    pool, which the API checks like any other (finding 2); no development token."""
+    status, body = call(f"{base_url}/_sandbox/signin", "POST", body={"staff": "alice"})
+    assert status == 200 and body["role"] == "staff"
+    assert body["idToken"].count(".") == 2 and not body["idToken"].startswith("dev:")
+    status, answer = call(f"{base_url}/things/1", token=f"Bearer {body['idToken']}")
+    assert status == 200 and answer["claims"]["cognito:groups"] == "[staff]"
+    assert answer["claims"]["token_use"] == "id"
