@@ -147,6 +147,8 @@ class UserPools:
         ]
         if member_id is not None:
             attributes.append({"Name": "custom:member_id", "Value": member_id})
+        if staff is not None:  # the staff name the admin gives the account (R27: who decided)
+            attributes.append({"Name": "preferred_username", "Value": staff})
         cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=username,

@@ -238,7 +238,8 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
     saved_env = _environ_snapshot()
     saved_path = list(sys.path)
     try:
-        for name in _names_owned_by_functions() | set(_REMOVED_FROM_LAMBDA_ENV):
+        shared = _names_shared_by_functions()
+        for name in (_names_owned_by_functions() - shared) | set(_REMOVED_FROM_LAMBDA_ENV):
             os.environ.pop(name, None)
         os.environ.update(_runtime_variables(spec))
         os.environ.update(spec.environment)
@@ -251,7 +252,10 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
         # Step Functions interpreter, AWS_REGION) must never see it empty.
         # The region stays once set: moto's Step Functions threads read AWS_REGION
         # while other calls run (a KeyError 'AWS_REGION' failed an execution).
-        for name in [n for n in os.environ if n not in saved_env and n not in _KEPT_SET]:
+        # Names every function has with the same value (the template's Globals, such as
+        # AWS_RETRY_MODE, which botocore reads with `in` then `[]`) stay set likewise.
+        kept = _KEPT_SET | shared
+        for name in [n for n in os.environ if n not in saved_env and n not in kept]:
             os.environ.pop(name, None)
         os.environ.update(saved_env)
         sys.path[:] = saved_path
@@ -270,6 +274,19 @@ def _environ_snapshot() -> dict[str, str]:
         if value is not None:
             snapshot[name] = value
     return snapshot
+
+
+def _names_shared_by_functions() -> set[str]:
+    """Names every registered function sets to one same value."""
+    specs = list(REGISTRY.functions.values())
+    if not specs:
+        return set()
+    first = specs[0].environment
+    return {
+        name
+        for name, value in first.items()
+        if all(spec.environment.get(name) == value for spec in specs[1:])
+    }
 
 
 def _names_owned_by_functions() -> set[str]:

@@ -68,7 +68,11 @@ def caller_from_claims(claims: Any) -> Caller:
     """The caller a JWT authorizer's claims name (exactly; see the module doc)."""
     if not isinstance(claims, dict):
         return Caller()
-    username = claims.get("cognito:username") or claims.get("sub")
+    # Who decided (R27): the name the admin gave the account (preferred_username, which the
+    # app client cannot write); else Cognito's username (with email sign-in, the sub).
+    username = (
+        claims.get("preferred_username") or claims.get("cognito:username") or claims.get("sub")
+    )
     return Caller(
         member_id=_member_id(claims.get("custom:member_id")),
         is_staff=STAFF_GROUP in _groups(claims.get("cognito:groups")),
