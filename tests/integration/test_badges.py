@@ -145,6 +145,15 @@ def test_the_status_shows_the_badge(year: tuple[Sandbox, dict[str, Any]]) -> Non
     assert cert["badge"]["url"].endswith(badge.badge_id)
 
 
+def test_r38_verification_valid_through_is_the_badge_expiry(
+    year: tuple[Sandbox, dict[str, Any]],
+) -> None:
+    sb, _ = year
+    status, body = sb.api("GET", "/verify/RMA-B1", query={"lastName": "MemberB1"})
+    assert (status, body["status"]) == (200, "Active"), body
+    assert body["validThrough"] == issued(sb, "RMA-B1").expires_at.isoformat()
+
+
 def test_replaying_every_event_of_the_year_changes_nothing(
     year: tuple[Sandbox, dict[str, Any]],
 ) -> None:

@@ -1,5 +1,5 @@
 """Credly answering 500 for a while: every badge call lands exactly once after it
-recovers (R36); the failed calls are visible to staff meanwhile."""
+recovers (R36); the failed calls are visible to staff meanwhile (`GET /staff/badge-calls`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ def test_a_credly_outage_is_ridden_out_and_every_call_lands_once() -> None:
         failed = badge_store.open_calls(sb.table)
         assert [(c.state.value, c.error) for c in failed] == [("FAILED", "CREDLY_500")] * 3
         assert Counter(f.error_type for f in sb.failures) == {"BadgeCallFailed": 3}
+        status, listed = sb.api("GET", "/staff/badge-calls", as_staff="alice")
+        assert status == 200 and listed["more"] is False
+        assert sorted(
+            (c["certificateNumber"], c["state"], c["error"]) for c in listed["calls"]
+        ) == [(f"RMA-O{n}", "FAILED", "CREDLY_500") for n in range(3)]
+        assert {c["eventType"] for c in listed["calls"]} == {"CertificationActivated"}
+        assert sb.api("GET", "/staff/badge-calls", as_member="O0")[0] == 403
 
         sb.credly.fail_next(2, status=429)  # still shaky at the retry: absorbed by backoff
         sb.advance_to(date(2026, 1, 2))  # the daily retry (03:00)
@@ -36,6 +43,10 @@ def test_a_credly_outage_is_ridden_out_and_every_call_lands_once() -> None:
         }
         assert len(sb.badges) == 3
         assert badge_store.open_calls(sb.table) == []
+        assert sb.api("GET", "/staff/badge-calls", as_staff="alice") == (
+            200,
+            {"calls": [], "more": False},
+        )
         issued = [call for call in sb.credly.calls if call[2] == 201]
         assert len(issued) == 3
 

@@ -377,9 +377,11 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
         _require_staff(caller)
         return service.dashboard(table, s3=aws.s3(), mail_bucket=os.environ["MAIL_BUCKET"])
 
+    from staycertified.api.badge_routes import register_badge_routes
     from staycertified.api.review_routes import register_review_routes
 
     register_review_routes(app)
+    register_badge_routes(app)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[Any]:
