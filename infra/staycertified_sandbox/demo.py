@@ -42,6 +42,7 @@ class DemoContext:
     import_report: Any = None
     behaviour: MemberBehaviour | None = None
     audit_behaviour: AuditBehaviour | None = None
+    badge_behaviour: Any = None  # badge_behaviour.BadgeBehaviour (new certifications, outage)
     _records: list[Any] | None = None
 
     def records(self) -> list[Any]:
@@ -72,6 +73,8 @@ def report_section(title: str) -> Callable[[Callable[[DemoContext], list[str]]],
 
 
 def run(args: argparse.Namespace) -> int:
+    from .badge_behaviour import BadgeBehaviour
+
     out = sys.stdout
     started = time.perf_counter()
     rows = _member_rows(args.members)
@@ -82,10 +85,12 @@ def run(args: argparse.Namespace) -> int:
         _say(out, f"Imported {context.import_report.imported} rows ({len(rows)} in the file).")
         context.behaviour = MemberBehaviour(sb, rows)
         context.audit_behaviour = AuditBehaviour(sb)
+        context.badge_behaviour = BadgeBehaviour(sb)
         for month_end in _month_ends(args.start, args.end):
             sb.advance_to(month_end)
             context.behaviour.month_end(month_end)
             context.audit_behaviour.month_end(month_end)
+            context.badge_behaviour.month_end(month_end)
             _say(out, _progress_line(sb))
         context.elapsed = time.perf_counter() - started
         for section in SECTIONS:
@@ -197,4 +202,4 @@ def _failures(context: DemoContext) -> list[str]:
 
 
 # Sections of the other capabilities register themselves on import.
-from . import report_audits, report_members, report_renewals  # noqa: E402, F401
+from . import badge_behaviour, report_audits, report_members, report_renewals  # noqa: E402, F401
