@@ -1,4 +1,10 @@
-"""Where moto 5.2.5 differs from AWS, corrected once per process by `install()`.
+"""Where moto 5.2.5 differs from AWS or is slow, corrected for a Sandbox's lifetime.
+
+`install()` applies the corrections and `uninstall()` puts moto's own code back
+(the Sandbox does both: start and close). Two kinds, kept apart:
+`PARITY` makes moto behave as AWS does (results change to AWS's), `SPEED` makes
+it faster without changing any result (tests/infra/test_moto_fixes.py checks
+results with and without). Each correction names what it replaces below.
 
 DynamoDB Query (speed only, results unchanged): moto sorts the whole table
 before every query and sorts the candidates again after; on a table of a few
@@ -49,12 +55,14 @@ import copy
 import inspect
 import json
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from . import moto_streams
+from .patches import Patches
 
-_installed = False
+_active: Patches | None = None
 
 # The moto release these corrections were written against and checked with:
 # another release may have fixed, moved or changed what they replace.
@@ -78,10 +86,35 @@ def check_moto_version(installed: str | None = None) -> None:
 
 
 def install() -> None:
-    global _installed
-    if _installed:
-        return
+    """Apply every correction (refused while they are already applied)."""
+    global _active
+    if _active is not None:
+        raise RuntimeError("the moto corrections are already installed (one sandbox at a time)")
     check_moto_version()
+    patches = Patches()
+    for correction in (*PARITY, *SPEED):
+        correction(patches)
+    _active = patches
+
+
+def uninstall() -> None:
+    """Put moto's own code back."""
+    global _active
+    if _active is not None:
+        _active.undo()
+        _active = None
+
+
+@contextlib.contextmanager
+def corrections() -> Iterator[None]:
+    install()
+    try:
+        yield
+    finally:
+        uninstall()
+
+
+def _deliver_rule_targets_to_lambda_and_states(patches: Patches) -> None:
     from moto.events.models import Rule
 
     original = Rule.send_to_targets
@@ -104,19 +137,10 @@ def install() -> None:
             finally:
                 self.targets = saved
 
-    Rule.send_to_targets = send_to_targets
-    moto_streams.install()
-    _encode_s3_event_keys_like_s3()
-    _name_unnamed_executions()
-    _query_without_sorting_the_table()
-    _index_cache_invalidated_on_every_write()
-    _transactions_without_copying_tables()
-    _dynamodb_results_as_plain_json()
-    _items_measured_once()
-    _installed = True
+    patches.replace(Rule, "send_to_targets", send_to_targets)
 
 
-def _transactions_without_copying_tables() -> None:
+def _transactions_without_copying_tables(patches: Patches) -> None:
     import moto.dynamodb.models as models
     from moto.dynamodb.models.table import Table
 
@@ -139,7 +163,7 @@ def _transactions_without_copying_tables() -> None:
         finally:
             models.copy = saved
 
-    models.DynamoDBBackend.transact_write_items = transact_write_items
+    patches.replace(models.DynamoDBBackend, "transact_write_items", transact_write_items)
 
 
 def _snapshot(backend: Any, entry: dict[str, Any]) -> tuple[Any, Any, Any, Any] | None:
@@ -167,7 +191,7 @@ def _restore(table: Any, hash_key: Any, range_key: Any, before: Any) -> None:
         table.items[hash_key] = before
 
 
-def _query_without_sorting_the_table() -> None:
+def _query_without_sorting_the_table(patches: Patches) -> None:
     from moto.dynamodb.models.table import Table
 
     original = Table.query
@@ -186,7 +210,7 @@ def _query_without_sorting_the_table() -> None:
         finally:
             del self.all_items
 
-    Table.query = query
+    patches.replace(Table, "query", query)
 
 
 def _partition_items(partition: Any, range_key_attr: str | None) -> list[Any]:
@@ -242,7 +266,7 @@ def _changed(table: Any, attributes: Any = _EVERY_ATTRIBUTE) -> None:
             generations[attribute] = generations.get(attribute, 0) + 1
 
 
-def _index_cache_invalidated_on_every_write() -> None:
+def _index_cache_invalidated_on_every_write(patches: Patches) -> None:
     import moto.dynamodb.models as models
     from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.dynamodb.models.table import Table
@@ -284,8 +308,9 @@ def _index_cache_invalidated_on_every_write() -> None:
             if table is not None:
                 _changed(table, touched or _EVERY_ATTRIBUTE)
 
-    Table.put_item, Table.delete_item = put, delete
-    models.DynamoDBBackend.update_item = update
+    patches.replace(Table, "put_item", put)
+    patches.replace(Table, "delete_item", delete)
+    patches.replace(models.DynamoDBBackend, "update_item", update)
 
 
 def _unsorted_items(table: Any) -> list[Any]:
@@ -294,7 +319,7 @@ def _unsorted_items(table: Any) -> list[Any]:
     return list(table.items.values())
 
 
-def _name_unnamed_executions() -> None:
+def _name_unnamed_executions(patches: Patches) -> None:
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
     original = StepFunctionsParserBackend.start_execution
@@ -304,16 +329,16 @@ def _name_unnamed_executions() -> None:
     ) -> Any:
         return original(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
 
-    StepFunctionsParserBackend.start_execution = start_execution
+    patches.replace(StepFunctionsParserBackend, "start_execution", start_execution)
 
 
-def _encode_s3_event_keys_like_s3() -> None:
+def _encode_s3_event_keys_like_s3(patches: Patches) -> None:
     import functools
     from urllib.parse import quote_plus
 
     from moto.s3 import notifications
 
-    notifications.quote_plus = functools.partial(quote_plus, safe="/")  # type: ignore[attr-defined]
+    patches.replace(notifications, "quote_plus", functools.partial(quote_plus, safe="/"))
 
 
 def _service(arn: str) -> str:
@@ -352,14 +377,14 @@ def deliver(target: dict[str, Any], event: dict[str, Any], account: str, region:
         )
 
 
-def _dynamodb_results_as_plain_json() -> None:
+def _dynamodb_results_as_plain_json(patches: Patches) -> None:
     from moto.dynamodb.responses import DynamoResult
 
     def execute_result(self: Any, context: Any) -> tuple[int, dict[str, str], str]:
         body = json.dumps(self.result, default=_wire_value, separators=(",", ":"))
         return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
 
-    DynamoResult.execute_result = execute_result
+    patches.replace(DynamoResult, "execute_result", execute_result)
 
 
 def _wire_value(value: Any) -> Any:
@@ -378,7 +403,7 @@ def _wire_value(value: Any) -> Any:
 ITEM_SIZE_LIMIT = 405_000  # moto's LimitedSizeDict: AWS's 400 KB, as measured by moto
 
 
-def _items_measured_once() -> None:
+def _items_measured_once(patches: Patches) -> None:
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
@@ -395,4 +420,21 @@ def _items_measured_once() -> None:
                 raise ItemSizeTooLarge
             dict.__setitem__(self.attrs, key, typed)
 
-    Item.__init__ = __init__
+    patches.replace(Item, "__init__", __init__)
+
+
+# Corrections that make moto answer as AWS does.
+PARITY: tuple[Callable[[Patches], None], ...] = (
+    _deliver_rule_targets_to_lambda_and_states,
+    moto_streams.deliver_stream_records_as_aws_does,
+    _encode_s3_event_keys_like_s3,
+    _name_unnamed_executions,
+)
+# Corrections that only make moto faster: the same results, the same errors.
+SPEED: tuple[Callable[[Patches], None], ...] = (
+    _query_without_sorting_the_table,
+    _index_cache_invalidated_on_every_write,
+    _transactions_without_copying_tables,
+    _dynamodb_results_as_plain_json,
+    _items_measured_once,
+)

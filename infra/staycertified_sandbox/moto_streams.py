@@ -20,15 +20,13 @@ Delivery stays synchronous (the write returns after the handler ran).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_installed = False
+if TYPE_CHECKING:  # pragma: no cover
+    from .patches import Patches
 
 
-def install() -> None:
-    global _installed
-    if _installed:
-        return
+def deliver_stream_records_as_aws_does(patches: Patches) -> None:
     from moto.dynamodb.models.table import StreamRecord, StreamShard
 
     def add(self: Any, old: Any, new: Any) -> None:
@@ -41,8 +39,7 @@ def install() -> None:
             if mapping.enabled and _matches(mapping, record.to_json()):
                 _deliver(self.account_id, function_arn, mapping, [record])
 
-    StreamShard.add = add
-    _installed = True
+    patches.replace(StreamShard, "add", add)
 
 
 def _matches(mapping: Any, record: dict[str, Any]) -> bool:

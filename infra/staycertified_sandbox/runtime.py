@@ -40,6 +40,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .patches import Patches
+
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -110,7 +112,7 @@ class _Registry:
 
 
 REGISTRY = _Registry()
-_installed = False
+_installed: Patches | None = None
 
 
 def register(specs: list[FunctionSpec]) -> None:
@@ -125,9 +127,9 @@ def unregister() -> None:
 
 
 def install() -> None:
-    """Replace moto's Docker-based invoke, once per process; unknown functions keep it."""
+    """Replace moto's Docker-based invoke (for a Sandbox's lifetime; unknown functions keep it)."""
     global _installed
-    if _installed:
+    if _installed is not None:
         return
     from moto.awslambda.models import LambdaFunction
 
@@ -139,8 +141,16 @@ def install() -> None:
             return original(self, event)
         return invoke_in_process(spec, event)
 
-    LambdaFunction._invoke_lambda = _invoke_lambda
-    _installed = True
+    _installed = Patches()
+    _installed.replace(LambdaFunction, "_invoke_lambda", _invoke_lambda)
+
+
+def uninstall() -> None:
+    """Put moto's own invoke back."""
+    global _installed
+    if _installed is not None:
+        _installed.undo()
+        _installed = None
 
 
 def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:

@@ -175,6 +175,8 @@ class Sandbox:
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
+        moto_fixes.uninstall()
+        runtime.uninstall()
         if self._quiet is not None:
             self._quiet.restore()
             self._quiet = None

@@ -13,8 +13,11 @@ from staycertified_sandbox import moto_fixes
 
 @pytest.fixture
 def table(ddb_tables: dict[str, Any]) -> Iterator[Any]:
-    moto_fixes.install()
-    table = ddb_tables["Table"]
+    with moto_fixes.corrections():
+        yield _filled(ddb_tables["Table"])
+
+
+def _filled(table: Any) -> Any:
     with table.batch_writer() as batch:
         for member in range(30):
             for n in range(5):
@@ -26,7 +29,7 @@ def table(ddb_tables: dict[str, Any]) -> Iterator[Any]:
                         "GSI1SK": f"2026-{(member % 12) + 1:02d}#{member:03d}#{n}",
                     }
                 )
-    yield table
+    return table
 
 
 def test_a_base_table_query_returns_the_partition_in_range_key_order(table: Any) -> None:
@@ -182,3 +185,33 @@ def test_the_corrections_refuse_a_moto_release_they_were_not_written_for() -> No
     assert moto.__version__ == moto_fixes.WRITTEN_FOR
     with pytest.raises(moto_fixes.MotoVersionMismatch):
         moto_fixes.check_moto_version("5.3.0")
+
+
+def test_the_corrections_last_as_long_as_they_are_installed() -> None:
+    from moto.awslambda.models import LambdaFunction
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamShard, Table
+    from moto.s3 import notifications
+
+    from staycertified_sandbox import runtime
+
+    originals = (Table.query, Item.__init__, StreamShard.add, notifications.quote_plus)
+    invoke = LambdaFunction._invoke_lambda
+    with moto_fixes.corrections():
+        runtime.install()
+        try:
+            assert Table.query is not originals[0] and Item.__init__ is not originals[1]
+            assert StreamShard.add is not originals[2]
+            assert LambdaFunction._invoke_lambda is not invoke
+            with pytest.raises(RuntimeError, match="already installed"):
+                moto_fixes.install()
+        finally:
+            runtime.uninstall()
+    assert (Table.query, Item.__init__, StreamShard.add, notifications.quote_plus) == originals
+    assert LambdaFunction._invoke_lambda is invoke
+
+
+def test_parity_and_speed_corrections_are_told_apart() -> None:
+    assert set(moto_fixes.PARITY).isdisjoint(moto_fixes.SPEED)
+    assert moto_fixes._transactions_without_copying_tables in moto_fixes.SPEED
+    assert moto_fixes._name_unnamed_executions in moto_fixes.PARITY
