@@ -87,6 +87,17 @@ def test_r41_refuses_members_staff_and_anonymous_callers(
     assert (status, body) == (403, {"message": "Forbidden"})
 
 
+def test_r41_refuses_a_genuine_member_or_staff_token(sb: Sandbox) -> None:
+    for token in (sb.id_token(as_member=ACTIVE), sb.id_token(as_staff="carol")):
+        answer = sb.api(
+            "GET",
+            ROUTE,
+            query={"email": email(ACTIVE)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer == (403, {"message": "Forbidden"})
+
+
 def test_r41_refuses_an_iam_caller_that_is_not_the_platform(sb: Sandbox) -> None:
     other = "arn:aws:iam::123456789012:role/some-other-service"
     status, body = sb.api("GET", ROUTE, query={"email": email(ACTIVE)}, as_platform=other)

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from boto3.dynamodb.conditions import Key
+from events_doc import documented_events
 
+from staycertified.events import catalog
 from staycertified_sandbox import Sandbox
 
 from .renewal_support import invoke, row, webhook
@@ -102,3 +104,13 @@ def test_r21_a_rerun_of_the_lapse_day_records_and_publishes_nothing_more(
         spring.table.put_item(Item=saved)
     assert report["day"] == "2026-04-01" and report["lapsed_for_fees"] == 0
     assert spring.outbox_table.scan(Select="COUNT")["Count"] == outbox_before
+
+
+def test_every_event_published_here_matches_docs_events_md(spring: Sandbox) -> None:
+    sb = spring
+    _, documented = documented_events()
+    assert sb.domain_events
+    for event in sb.domain_events:
+        assert event["detail-type"] in documented
+        assert set(event["detail"]) <= documented[event["detail-type"]].fields
+        catalog.parse_detail(event["detail-type"], event["detail"])

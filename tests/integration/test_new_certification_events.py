@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from events_doc import documented_events
 
+from staycertified.events import catalog
 from staycertified_sandbox import Sandbox
 
 from .renewal_support import row
@@ -89,3 +91,15 @@ def test_an_existing_members_profile_is_kept(granted: tuple[Sandbox, Any, Any]) 
     assert {c["certificateNumber"] for c in body["certifications"]} == {"RMA-OLD1", "RPT-OLD1"}
     status, contact = sb.api("GET", "/members/OLD1/contact", as_member="OLD1")
     assert (status, contact["email"]) == (200, "old1@example.com")
+
+
+def test_every_event_published_here_matches_docs_events_md(
+    granted: tuple[Sandbox, Any, Any],
+) -> None:
+    sb = granted[0]
+    _, documented = documented_events()
+    assert sb.domain_events
+    for event in sb.domain_events:
+        assert event["detail-type"] in documented
+        assert set(event["detail"]) <= documented[event["detail-type"]].fields
+        catalog.parse_detail(event["detail-type"], event["detail"])
