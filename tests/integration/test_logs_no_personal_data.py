@@ -88,6 +88,14 @@ def test_no_personal_data_in_any_log_line(
         )
         sb.api("GET", "/verify/RMA-LOGA", query={"lastName": "Wrightsonby"})
         sb.api("GET", "/verify/RMA-LOGA", query={"lastName": "Bramblecote"})
+        email = "philippa.wrightsonby@mailbox.example.net"
+        sb.api("GET", "/benefits/ce-discount", query={"email": email}, as_platform=True)  # R41
+        sb.api(
+            "GET",
+            "/benefits/ce-discount",
+            query={"email": email, "certificateNumber": "RMA-LOGA"},
+            as_platform=True,
+        )
         sb.put_event(
             "staycertified.learning",
             "CourseCompleted",
