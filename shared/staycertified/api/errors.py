@@ -22,6 +22,24 @@ CONFLICT = "IDEMPOTENCY_KEY_REUSED"
 NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
 
 
+# The HTTP status of each stable code the use-cases raise outside `DomainError`
+# (the payments' refusals); a code not listed here answers 422.
+STATUS_BY_CODE = {
+    VALIDATION_FAILED: 400,
+    "INVOICE_NOT_FOUND": 404,
+    "CERTIFICATION_NOT_FOUND": 404,
+    "INVOICE_ALREADY_PAID": 409,
+    "INVOICE_VOID": 409,
+    "PAYMENT_ID_REUSED": 409,
+    "WRONG_AMOUNT": 422,
+    "FEE_NOT_REFUNDABLE": 422,
+}
+
+
+def status_of(code: str) -> int:
+    return STATUS_BY_CODE.get(code, 422)
+
+
 class ApiError(Exception):
     """An answer other than 2xx, raised from a route and rendered by the resolver."""
 

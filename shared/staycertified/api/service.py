@@ -237,37 +237,37 @@ def file_attestation(
     )
 
 
-# ---------------------------------------------------------------- invoices, payments (billing)
+# ---------------------------------------------------------------- invoices, payments
 
 
 def list_invoices(table: Table, member_id: str) -> InvoiceList:
-    """R6: the member's invoices, through `staycertified.billing`."""
-    from staycertified import billing
+    """R6: the member's invoices, through `staycertified.payments.service`."""
+    from staycertified.payments import service as billing
 
     try:
         return InvoiceList.model_validate(billing.list_invoices(member_id, table=table))
-    except billing.BillingError as error:
-        raise _from_billing(error) from None
+    except billing.PaymentRefused as error:
+        raise _from_payment_refused(error) from None
 
 
 def record_staff_payment(
     table: Table, invoice_id: str, payment: StaffPaymentIn, today: date
 ) -> PaymentOut:
-    """R6/R7: staff record a payment, through `staycertified.billing` (once per invoice)."""
-    from staycertified import billing
+    """R6/R7: staff record a payment, through `staycertified.payments.service` (once per invoice)."""
+    from staycertified.payments import service as billing
 
     body = payment.model_dump(mode="json")
     try:
         return PaymentOut.model_validate(
             billing.record_staff_payment(invoice_id, body, today=today, table=table)
         )
-    except billing.BillingError as error:
-        raise _from_billing(error) from None
+    except billing.PaymentRefused as error:
+        raise _from_payment_refused(error) from None
 
 
-def _from_billing(error: Any) -> errors.ApiError:
+def _from_payment_refused(error: Any) -> errors.ApiError:
     item = {"rule": error.rule, "code": error.code, "message": error.message}
-    return errors.ApiError(error.status, error.code, error.message, [item])
+    return errors.ApiError(errors.status_of(error.code), error.code, error.message, [item])
 
 
 # ---------------------------------------------------------------- verification (R38)
@@ -415,8 +415,8 @@ def staff_member_record(table: Table, member_id: str, today: date) -> StaffMembe
     """A member's whole record for staff: contact, standing (R37), every activity,
     invoice and notice sent (channel, date), and the audited contact changes; one
     Query of the member's partition plus one for the contact changes."""
-    from staycertified import billing
     from staycertified.api import status
+    from staycertified.payments import service as billing
 
     policy = _policy()
     record = _load(table, member_id)

@@ -502,7 +502,7 @@ def _last_days_of_months(first: date, last: date) -> list[date]:
 
 def _unpaid_fees(invoice_ids: tuple[str, ...], cert: CertificationRecord) -> tuple[str, ...]:
     """R17: each unpaid fee of the cycle as the member reads it: invoice id and amount."""
-    from staycertified.billing import money
+    from staycertified.payments.service import money
 
     amounts = {i.invoice_id: i for i in cert.invoices}
     return tuple(

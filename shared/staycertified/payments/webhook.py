@@ -12,7 +12,7 @@ Answers 200 with the payment (the same answer for the same payment id, R7);
 event type (failed, pending, cancelled, disputed, unknown: nothing changes, R6); or
 4xx ``{"code", "message"}`` with nothing written: 401 SIGNATURE_MISSING /
 SIGNATURE_INVALID / TIMESTAMP_OUT_OF_TOLERANCE, 400 VALIDATION_FAILED, and the
-codes of ``staycertified.billing``. "Now" is the request time (R40).
+codes of ``staycertified.payments.service``. "Now" is the request time (R40).
 
 The resolver decodes the body (base64 or not) and reads the request time; the
 route checks the signature over the raw body *before* parsing it, so the body
@@ -124,9 +124,11 @@ def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
 def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response[Any]":
     from pydantic import ValidationError
 
-    from staycertified import billing, config
+    from staycertified import config
+    from staycertified.api.errors import status_of
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
+    from staycertified.payments import service as billing
 
     try:
         data = json.loads(body)
@@ -146,10 +148,10 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
         answer = billing.apply_provider_payment(
             notification, received_on=received_on, table=app.context["table"]
         )
-    except billing.BillingError as error:
+    except billing.PaymentRefused as error:
         logger.info("payment refused", extra={"code": error.code})
         metrics.add_metric(name="PaymentRefused", unit="Count", value=1)
-        return _answer(error.status, error.body())
+        return _answer(status_of(error.code), error.body())
     metrics.add_metric(name="InvoicesPaid", unit="Count", value=1)
     logger.info("payment applied", extra={"invoiceId": notification.invoice_id})
     return _answer(200, answer)
@@ -202,7 +204,7 @@ def handle(
 def document_request_body(document: dict[str, Any]) -> None:
     """Adds the notification's schema to the webhook's operation in an OpenAPI document
     (the route reads the raw body itself, so Powertools cannot see it)."""
-    from staycertified import billing
+    from staycertified.payments import service as billing
 
     schema = billing.ProviderPayment.model_json_schema(by_alias=True)
     schema["properties"]["paidAt"] = {

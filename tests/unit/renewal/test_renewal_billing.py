@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from staycertified import billing
+from staycertified.api.errors import status_of
 from staycertified.domain.model import Invoice
+from staycertified.payments import service as billing
 from staycertified.store import invoices as invoice_store
 from staycertified.store.members import find_certification
 
@@ -114,18 +115,18 @@ def test_r6_r7_a_refused_payment_answers_a_stable_code_and_writes_nothing(
 ) -> None:
     world, _ = invoiced
     before = items(world)
-    with pytest.raises(billing.BillingError) as refused:
+    with pytest.raises(billing.PaymentRefused) as refused:
         pay(world, **overrides)
-    assert (refused.value.status, refused.value.code) == (status, code)
+    assert (status_of(refused.value.code), refused.value.code) == (status, code)
     assert items(world) == before
 
 
 def test_r7_an_invoice_paid_by_one_payment_refuses_another(invoiced: tuple[World, Invoice]) -> None:
     world, _ = invoiced
     pay(world)
-    with pytest.raises(billing.BillingError) as refused:
+    with pytest.raises(billing.PaymentRefused) as refused:
         pay(world, paymentId="pay_2")
-    assert (refused.value.status, refused.value.code) == (409, "INVOICE_ALREADY_PAID")
+    assert (status_of(refused.value.code), refused.value.code) == (409, "INVOICE_ALREADY_PAID")
 
 
 def test_r6_staff_record_a_check_payment_and_a_second_one_is_refused(
@@ -141,11 +142,11 @@ def test_r6_staff_record_a_check_payment_and_a_second_one_is_refused(
         "2026-03-02",
         "2027-02-28",
     )
-    with pytest.raises(billing.BillingError) as refused:
+    with pytest.raises(billing.PaymentRefused) as refused:
         billing.record_staff_payment(
             "INV-RMA-M1-2026", body, today=date(2026, 3, 5), table=world.table
         )
-    assert (refused.value.status, refused.value.code) == (409, "INVOICE_ALREADY_PAID")
+    assert (status_of(refused.value.code), refused.value.code) == (409, "INVOICE_ALREADY_PAID")
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ def test_r6_staff_refunds_and_malformed_payments_are_refused(
     invoiced: tuple[World, Invoice], body: dict[str, str], code: str
 ) -> None:
     world, _ = invoiced
-    with pytest.raises(billing.BillingError) as refused:
+    with pytest.raises(billing.PaymentRefused) as refused:
         billing.record_staff_payment(
             "INV-RMA-M1-2026", body, today=date(2026, 3, 2), table=world.table
         )

@@ -1,4 +1,4 @@
-"""Invoices and payments for the API and the payment webhook (R3, R6, R7, R21).
+"""The payment use-cases: invoices listed, staff and provider payments recorded (R3, R6, R7, R21).
 
 Called by the api function's routes and by PaymentWebhookFunction; every
 function here takes the table as a parameter and "today" from its caller (R40).
@@ -14,25 +14,25 @@ function here takes the table as a parameter and "today" from its caller (R40).
 
 Both payment paths answer ``PaymentAnswer`` (``{"paymentId", "invoiceId",
 "status": "PAID", "amount", "currency", "paidAt", "paidThrough"}``) or raise
-`BillingError` with an HTTP status and a stable code; nothing is written when
-they raise:
+`PaymentRefused` with a stable code (its HTTP status is the edge's business:
+`staycertified.api.errors.STATUS_BY_CODE`); nothing is written when they raise:
 
-| code                   | status | when                                              |
-|------------------------|--------|---------------------------------------------------|
-| VALIDATION_FAILED      | 400    | the body is not a payment                         |
-| INVOICE_NOT_FOUND      | 404    | no invoice with that id                           |
-| WRONG_AMOUNT           | 422    | amount or currency differ from the invoice (R7)   |
-| FEE_NOT_REFUNDABLE     | 422    | a refund or a negative amount (R6)                |
-| INVOICE_ALREADY_PAID   | 409    | paid by another payment (R7)                      |
-| INVOICE_VOID           | 409    | staff: the invoice was voided (R42)               |
-| PAYMENT_ID_REUSED      | 409    | a known payment id for another invoice or amount  |
+| code                   | when                                              |
+|------------------------|---------------------------------------------------|
+| VALIDATION_FAILED      | the body is not a payment                         |
+| INVOICE_NOT_FOUND      | no invoice with that id                           |
+| WRONG_AMOUNT           | amount or currency differ from the invoice (R7)   |
+| FEE_NOT_REFUNDABLE     | a refund or a negative amount (R6)                |
+| INVOICE_ALREADY_PAID   | paid by another payment (R7)                      |
+| INVOICE_VOID           | staff: the invoice was voided (R42)               |
+| PAYMENT_ID_REUSED      | a known payment id for another invoice or amount  |
 
 The same provider payment (same payment id) again answers the first answer and
 changes nothing (R7): the payment is recorded with a conditional Put in the same
 transaction as the invoice update and `paid_through` (store.payments).
 Staff payments use the payment id ``STAFF-<invoiceId>``; staff recording a
 payment on an invoice that is already paid (a double submit included) get
-``INVOICE_ALREADY_PAID`` (409) and nothing is written (R6).
+``INVOICE_ALREADY_PAID`` and nothing is written (R6).
 
 A provider payment for a VOID invoice (R42: the certification must recertify)
 changes no standing: it is kept as ``PAYMENT_FOR_VOID_INVOICE`` for staff to
@@ -68,20 +68,12 @@ PAYMENT_ID_REUSED = "PAYMENT_ID_REUSED"
 CERTIFICATION_NOT_FOUND = "CERTIFICATION_NOT_FOUND"
 PAYMENT_SUCCEEDED = "payment.succeeded"
 
-_DOMAIN_STATUS = {
-    "WRONG_AMOUNT": 422,
-    "FEE_NOT_REFUNDABLE": 422,
-    "INVOICE_ALREADY_PAID": 409,
-    "INVOICE_VOID": 409,
-}
 
+class PaymentRefused(Exception):
+    """A payment or listing refused: stable code, message, rule; nothing written."""
 
-class BillingError(Exception):
-    """A payment or listing refused: HTTP status, stable code, message; nothing written."""
-
-    def __init__(self, status: int, code: str, message: str, rule: str = "") -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status = status
+    def __init__(self, code: str, message: str, rule: str = "") -> None:
+        super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.rule = rule
@@ -160,7 +152,7 @@ def record_staff_payment(invoice_id: str, body: Any, *, today: date, table: Any)
     try:
         staff = StaffPayment.model_validate(body)
     except ValidationError as error:
-        raise BillingError(400, VALIDATION_FAILED, _first_error(error)) from None
+        raise PaymentRefused(VALIDATION_FAILED, _first_error(error)) from None
     payment = Payment(
         payment_id=f"STAFF-{invoice_id}",
         invoice_id=invoice_id,
@@ -204,7 +196,7 @@ def _apply(payment: Payment, *, table: Any, replay: bool = True) -> dict[str, An
         return _replay(known, payment)
     invoice = invoice_store.find_invoice(table, payment.invoice_id)
     if invoice is None:
-        raise BillingError(404, INVOICE_NOT_FOUND, f"No invoice {payment.invoice_id}.")
+        raise PaymentRefused(INVOICE_NOT_FOUND, f"No invoice {payment.invoice_id}.")
     invoice = invoice_store.refresh(table, invoice)  # GSI2 is eventually consistent
     certification = _certification(table, invoice)
     if invoice.status == InvoiceStatus.VOID and payment.method == PaymentMethod.PROVIDER:
@@ -212,8 +204,7 @@ def _apply(payment: Payment, *, table: Any, replay: bool = True) -> dict[str, An
     try:
         outcome = invoicing.apply_payment(certification, invoice, payment)
     except DomainError as error:
-        status = _DOMAIN_STATUS.get(error.code, 422)
-        raise BillingError(status, error.code, error.message, error.rule) from None
+        raise PaymentRefused(error.code, error.message, error.rule) from None
     answer = _answer(payment, outcome.invoice, outcome.paid_through)
     if not outcome.changed:
         return answer
@@ -257,16 +248,15 @@ def _keep_for_refund(
     return answer
 
 
-def _already_paid(invoice_id: str) -> BillingError:
-    return BillingError(409, errors.INVOICE_ALREADY_PAID, f"{invoice_id} is already paid.", "R6")
+def _already_paid(invoice_id: str) -> PaymentRefused:
+    return PaymentRefused(errors.INVOICE_ALREADY_PAID, f"{invoice_id} is already paid.", "R6")
 
 
 def _replay(known: tuple[Payment, dict[str, Any]], payment: Payment) -> dict[str, Any]:
     """R7: the same payment again answers the same and changes nothing."""
     recorded, answer = known
     if recorded.invoice_id != payment.invoice_id or recorded.amount != payment.amount:
-        raise BillingError(
-            409,
+        raise PaymentRefused(
             PAYMENT_ID_REUSED,
             f"Payment {payment.payment_id} was recorded for another invoice or amount.",
             "R7",
@@ -298,7 +288,7 @@ def _certification(table: Any, invoice: Invoice) -> Certification:
         ConsistentRead=True,
     ).get("Item")
     if not item:
-        raise BillingError(404, CERTIFICATION_NOT_FOUND, "The invoice's certification is gone.")
+        raise PaymentRefused(CERTIFICATION_NOT_FOUND, "The invoice's certification is gone.")
     return from_item(Certification, {k: v for k, v in item.items() if k != "member_last_name"})
 
 
@@ -313,9 +303,9 @@ def _is_refund(body: Any) -> bool:
         return False
 
 
-def _refund_refused(invoice_id: str) -> BillingError:
-    return BillingError(
-        422, errors.FEE_NOT_REFUNDABLE, f"The fee of {invoice_id} cannot be refunded.", "R6"
+def _refund_refused(invoice_id: str) -> PaymentRefused:
+    return PaymentRefused(
+        errors.FEE_NOT_REFUNDABLE, f"The fee of {invoice_id} cannot be refunded.", "R6"
     )
 
 
