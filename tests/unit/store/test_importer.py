@@ -118,7 +118,9 @@ def test_missing_address_imports_the_member_without_one(table):
         ({"certified_on": "2026-06-01"}, "INVALID_DATES"),
     ],
 )
-def test_bad_rows_are_reported_and_nothing_of_them_is_written(table, overrides, code):
+def test_r1_bad_rows_are_reported_with_their_file_line_and_nothing_of_them_is_written(
+    table, overrides, code
+):
     report = import_members([row(**overrides)], table=table, today=IMPORT_DAY)
 
     assert report.imported == 0
@@ -200,7 +202,7 @@ def test_members_in_good_standing_owe_no_invoice(table):
     assert load_member(table, "M1").certification("RMA-1").invoices == []  # type: ignore[union-attr]
 
 
-def test_importer_refuses_paid_through_before_the_certification_date_with_its_line(table):
+def test_r7_importer_refuses_paid_through_before_the_certification_date_with_its_line(table):
     report = import_members(
         [row(), row(member_id="M2", certificate_number="RMA-2", paid_through="2021-05-31")],
         table=table,
@@ -211,7 +213,7 @@ def test_importer_refuses_paid_through_before_the_certification_date_with_its_li
     assert find_certification(table, "RMA-2") is None
 
 
-def test_importer_refuses_a_certificate_number_shared_by_two_member_ids(table):
+def test_r38_importer_refuses_a_certificate_number_shared_by_two_member_ids(table):
     report = import_members(
         [row(), row(member_id="M2", first_name="Other")], table=table, today=IMPORT_DAY
     )
@@ -222,7 +224,7 @@ def test_importer_refuses_a_certificate_number_shared_by_two_member_ids(table):
     assert report.imported == 0 and find_certification(table, "RMA-1") is None
 
 
-def test_importer_warns_about_a_member_with_neither_email_nor_address(table):
+def test_r4_importer_warns_about_a_member_with_neither_email_nor_address(table):
     no_contact = row(email="", address_line1="", city="", postal_code="")
     report = import_members([no_contact], table=table, today=IMPORT_DAY)
     assert report.imported == 1 and report.errors == []
