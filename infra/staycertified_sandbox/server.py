@@ -16,6 +16,8 @@ Sandbox routes (not in the template):
            development sign-in page (no token needed; this server answers on
            127.0.0.1 only, and a development token gives the same).
     POST /_sandbox/advance {"to": "YYYY-MM-DD"}   moves the clock; staff token required.
+    GET /_sandbox/payment-webhook   (staff token) the payment webhook's secret and the
+        simulated time to sign a test call at (R6; see the sandbox README).
 
 Any other Authorization value is refused with 401.
 
@@ -44,6 +46,7 @@ from .sandbox import Sandbox
 
 ADVANCE_PATH = "/_sandbox/advance"
 TOKEN_PATH = "/_sandbox/token"
+WEBHOOK_SIGNING_PATH = "/_sandbox/payment-webhook"  # the secret and the time to sign at (R6)
 MAX_BODY_BYTES = 1024 * 1024
 READ_TIMEOUT_SECONDS = 10.0
 UNAUTHORIZED = {"message": "Unauthorized"}
@@ -149,6 +152,9 @@ def make_handler(
                     dict(parse_qsl(query))
                 ),
                 ("POST", "/_sandbox/checkout/pay"): lambda: stand_ins.checkout_pay(body),
+                ("GET", WEBHOOK_SIGNING_PATH): lambda: stand_ins.payment_webhook_signing(
+                    staff=self._is_staff()
+                ),
             }
             if path == web.S3_PROXY_PATH and self.command in ("GET", "POST"):
                 content_type = self.headers.get("Content-Type", "")

@@ -208,17 +208,37 @@ class WebStandIns:
             "paidAt": self.sb.now.isoformat().replace("+00:00", "Z"),
         }
         raw = json.dumps(event)
-        secret = self.sb.client("secretsmanager").get_secret_value(
-            SecretId=self.sb.env("PAYMENT_SECRET_ID")
-        )["SecretString"]
         stamp = int(self.sb.now.timestamp())
         headers = {
             "X-Payment-Timestamp": str(stamp),
-            "X-Payment-Signature": sign(secret, stamp, raw),
+            "X-Payment-Signature": sign(self._webhook_secret(), stamp, raw),
             "Content-Type": "application/json",
         }
         status, answer = self.sb.api("POST", "/payments/webhook", raw, headers=headers)
         return _json(200 if status < 300 else 502, {"webhookStatus": status, "webhook": answer})
+
+    def _webhook_secret(self) -> str:
+        secrets = self.sb.client("secretsmanager")
+        return str(
+            secrets.get_secret_value(SecretId=self.sb.env("PAYMENT_SECRET_ID"))["SecretString"]
+        )
+
+    def payment_webhook_signing(self, *, staff: bool) -> Answer:
+        """What a test call to the payment webhook against `serve` needs (R6): this
+        sandbox's shared secret (the one `PAYMENT_SECRET_ID` names) and the simulated
+        time to sign at (the webhook accepts a timestamp within 300 s of the request's
+        time, which is the simulated clock). Staff only, and on 127.0.0.1 only."""
+        if not staff:
+            return _json(401, {"message": "Unauthorized"})
+        return _json(
+            200,
+            {
+                "secretId": self.sb.env("PAYMENT_SECRET_ID"),
+                "secret": self._webhook_secret(),
+                "timestamp": int(self.sb.now.timestamp()),
+                "signature": 'X-Payment-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>',
+            },
+        )
 
 
 # ------------------------------------------------------------ the documents bucket
