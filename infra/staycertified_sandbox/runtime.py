@@ -24,6 +24,7 @@ tells how long it took.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import importlib.util
 import json
@@ -250,7 +251,7 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
     try:
         shared = _names_shared_by_functions()
         for name in (_names_owned_by_functions() - shared) | set(_REMOVED_FROM_LAMBDA_ENV):
-            os.environ.pop(name, None)
+            _unset(name)
         os.environ.update(_runtime_variables(spec))
         os.environ.update(spec.environment)
         for folder in (spec.code_dir, *spec.layer_dirs):
@@ -266,9 +267,19 @@ def _function_environment(spec: FunctionSpec) -> Iterator[None]:
         # AWS_RETRY_MODE, which botocore reads with `in` then `[]`) stay set likewise.
         kept = _KEPT_SET | shared
         for name in [n for n in os.environ if n not in saved_env and n not in kept]:
-            os.environ.pop(name, None)
+            _unset(name)
         os.environ.update(saved_env)
         sys.path[:] = saved_path
+
+
+def _unset(name: str) -> None:
+    """Remove `name` from os.environ, whoever removes it first.
+
+    os.environ.pop(name, None) reads the value, then deletes it: a name another
+    thread deletes in between raised KeyError in a Step Functions thread (CI's
+    States.Runtime 'AWS_LAMBDA_FUNCTION_NAME')."""
+    with contextlib.suppress(KeyError):
+        del os.environ[name]
 
 
 def _environ_snapshot() -> dict[str, str]:
