@@ -7,8 +7,8 @@ signed webhook (`POST /payments/webhook`) or by check, recorded by staff
 (`POST /members/{id}/activities`), and the learning platform reports completed
 online CE as EventBridge events (R13).
 
-Deterministic: each choice is a hash of (certificate number, year, what), so the
-same demo tells the same story. Fictional people, fictional money.
+Deterministic: each choice is a hash of (seed, certificate number, year, what), so
+the same `--seed` tells the same story. Fictional people, fictional money.
 """
 
 from __future__ import annotations
@@ -64,20 +64,24 @@ def chance(*parts: object) -> float:
 
 
 class MemberBehaviour:
-    def __init__(self, sb: Sandbox, rows: list[dict[str, str]]) -> None:
+    def __init__(self, sb: Sandbox, rows: list[dict[str, str]], *, seed: int = 2026) -> None:
         self.sb = sb
+        self.seed = seed
         self.certifications = [_certification(row) for row in rows]
         self.report = BehaviourReport()
         self._secret: str | None = None
+
+    def _chance(self, *parts: object) -> float:
+        return chance(self.seed, *parts)
 
     def month_end(self, day: date) -> None:
         """What members do by the end of the month that ends on `day`."""
         for cert in self.certifications:
             if self._pays_this_month(cert, day):
                 self._pay_open_invoices(cert, day)
-            if chance(cert.certificate_number, day, "activity") < RECORDS_AN_ACTIVITY:
+            if self._chance(cert.certificate_number, day, "activity") < RECORDS_AN_ACTIVITY:
                 self._record_activity(cert, day)
-            elif chance(cert.certificate_number, day, "online") < TAKES_ONLINE_CE:
+            elif self._chance(cert.certificate_number, day, "online") < TAKES_ONLINE_CE:
                 self._complete_online_ce(cert, day)
 
     # ------------------------------------------------------------ payments (R6, R7)
@@ -85,7 +89,7 @@ class MemberBehaviour:
     def _pays_this_month(self, cert: Certification, day: date) -> bool:
         months_to_due = (cert.anniversary_month - day.month) % 12
         due_year = day.year + (day.month + months_to_due - 1) // 12 - (months_to_due == 11)
-        roll = chance(cert.certificate_number, due_year, "pays")  # one roll per fee year
+        roll = self._chance(cert.certificate_number, due_year, "pays")  # one roll per fee year
         if months_to_due == 1:  # the renewal notice went out this month
             return roll < PAY_AFTER_NOTICE
         if months_to_due == 0:  # the due month: the reminder
@@ -93,7 +97,7 @@ class MemberBehaviour:
         if months_to_due == 11:  # the month after: past due
             low = PAY_AFTER_NOTICE + PAY_AFTER_REMINDER
             return low <= roll < low + PAY_AFTER_PAST_DUE
-        return chance(cert.certificate_number, day, "settles") < LAPSED_MEMBER_PAYS
+        return self._chance(cert.certificate_number, day, "settles") < LAPSED_MEMBER_PAYS
 
     def _pay_open_invoices(self, cert: Certification, day: date) -> None:
         status, body = self.sb.api(
@@ -107,7 +111,7 @@ class MemberBehaviour:
                 invoice["certificateNumber"] == cert.certificate_number
                 and invoice["status"] == "OPEN"
             ):
-                self._pay(invoice, by_check=chance(invoice["invoiceId"], "check") < BY_CHECK)
+                self._pay(invoice, by_check=self._chance(invoice["invoiceId"], "check") < BY_CHECK)
 
     def _pay(self, invoice: dict[str, Any], *, by_check: bool) -> None:
         if by_check:
@@ -153,7 +157,9 @@ class MemberBehaviour:
     # ------------------------------------------------------------ CCP (R10-R13)
 
     def _record_activity(self, cert: Certification, day: date) -> None:
-        title, hours = COURSES[int(chance(cert.certificate_number, day, "course") * len(COURSES))]
+        title, hours = COURSES[
+            int(self._chance(cert.certificate_number, day, "course") * len(COURSES))
+        ]
         body = {
             "certificateNumber": cert.certificate_number,
             "category": "PROFESSIONAL_EDUCATION",
@@ -164,8 +170,13 @@ class MemberBehaviour:
             "unit": "CONTACT_HOUR",
             "qualifies": "HEALTHCARE_KNOWLEDGE",
         }
+        key = f"demo-{self.seed}-{cert.certificate_number}-{day.isoformat()}"  # one per activity
         status, answer = self.sb.api(
-            "POST", f"/members/{cert.member_id}/activities", body, as_member=cert.member_id
+            "POST",
+            f"/members/{cert.member_id}/activities",
+            body,
+            as_member=cert.member_id,
+            headers={"Idempotency-Key": key},
         )
         if status < 300:
             self.report.counts["activities recorded by members"] += 1

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--outbox", type=Path, default=Path("outbox"))
     demo.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
     demo.add_argument("--end", type=date.fromisoformat, default=date(2026, 12, 31))
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help="every choice of the simulated year (same seed, same figures; default 2026)",
+    )
     demo.set_defaults(run=_demo)
     return parser
 

@@ -32,12 +32,17 @@ from .behaviour import MemberBehaviour
 from .sandbox import REPO_ROOT, Sandbox
 
 SAMPLE_MEMBERS = REPO_ROOT / "data" / "sample_members.csv"
+DEFAULT_SEED = 2026
 
 
 @dataclass
 class DemoContext:
     sb: Sandbox
     member_ids: list[str]
+    seed: int = DEFAULT_SEED
+    start: date | None = None
+    baseline: dict[str, Counter[str]] | None = None  # report_members.standing_counts
+    baseline_day: date | None = None
     elapsed: float = 0.0
     import_report: Any = None
     behaviour: MemberBehaviour | None = None
@@ -73,17 +78,31 @@ def report_section(title: str) -> Callable[[Callable[[DemoContext], list[str]]],
 
 
 def run(args: argparse.Namespace) -> int:
+    """The demo. Every choice is a function of `--seed` (members' behaviour, the audit
+    draw's seed), so the same seed prints the same figures (only the wall time
+    differs), and the outbox folder holds only this run's emails and letters."""
     from .badge_behaviour import BadgeBehaviour
+    from .report_members import standing_counts
 
     out = sys.stdout
     started = time.perf_counter()
+    seed = getattr(args, "seed", DEFAULT_SEED)
     rows = _member_rows(args.members)
-    with _handler_output_silenced(), Sandbox(start=args.start) as sb:
+    with _handler_output_silenced(), _seeded(seed), Sandbox(start=args.start) as sb:
         _say(out, f"Deployed the template in {sb.deploy_seconds:.1f} s; today is {sb.today}.")
-        context = DemoContext(sb, [row["member_id"] for row in rows])
+        context = DemoContext(sb, [row["member_id"] for row in rows], seed, start=args.start)
         context.import_report = sb.load_members(rows)
-        _say(out, f"Imported {context.import_report.imported} rows ({len(rows)} in the file).")
-        context.behaviour = MemberBehaviour(sb, rows)
+        report = context.import_report
+        _say(
+            out,
+            f"Imported {report.imported} of {len(rows)} certification rows "
+            f"({len(set(context.member_ids))} members); {len(report.errors)} rows refused, "
+            f"{len(report.warnings)} warnings; seed {seed}.",
+        )
+        context.baseline = standing_counts(context.records(), sb.today)
+        context.baseline_day = sb.today
+        context._records = None  # read again at the end
+        context.behaviour = MemberBehaviour(sb, rows, seed=seed)
         context.audit_behaviour = AuditBehaviour(sb)
         context.badge_behaviour = BadgeBehaviour(sb)
         for month_end in _month_ends(args.start, args.end):
@@ -98,8 +117,26 @@ def run(args: argparse.Namespace) -> int:
             for line in section.build(context):
                 _say(out, f"  {line}")
         folder = sb.write_outbox(args.outbox)
-    _say(out, f"\nOutbox: {folder.resolve()}")
+    _say(out, f"\nOutbox (this run only): {folder.resolve()}")
     return 0
+
+
+@contextlib.contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """The audit draw's seed (R25: stored and reproducible) is random in the deployed
+    function (`audits.draw._new_seed`); in the demo it is derived from `--seed`, so
+    that the same seed draws the same members."""
+    import hashlib
+    from unittest import mock
+
+    draws = iter(range(1_000_000))
+
+    def new_seed(nbytes: int) -> str:
+        digest = hashlib.sha256(f"demo {seed} audit draw {next(draws)}".encode()).hexdigest()
+        return digest[: 2 * nbytes]
+
+    with mock.patch("staycertified.audits.draw._new_seed", new_seed):
+        yield
 
 
 def _say(out: TextIO, line: str) -> None:
@@ -154,51 +191,65 @@ def _month_ends(start: date, end: date) -> Iterator[date]:
 
 
 def _progress_line(sb: Sandbox) -> str:
-    statuses = Counter(execution.status for execution in sb.executions())
+    """So far: emails and letters sent, Step Functions executions by status, failed
+    handler calls."""
+    statuses = Counter(execution.status.lower() for execution in sb.executions())
+    executions = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none"
     return (
-        f"{sb.today}  emails {sb.email_count():5d}  letters {sb.letter_count():5d}  "
-        f"executions {dict(statuses) or '-'}  handler errors {len(sb.failures)}"
+        f"{sb.today}  so far: {sb.email_count():5d} emails, {sb.letter_count():5d} letters; "
+        f"executions {executions}; failed handler calls {len(sb.failures)}"
     )
 
 
-def _counts(items: Counter[str]) -> list[str]:
-    return [f"{name:<32} {count:6d}" for name, count in sorted(items.items())] or ["none"]
+def _counts(items: Counter[str], unit: str) -> list[str]:
+    return [f"{name:<44} {count:6d} {unit}" for name, count in sorted(items.items())] or ["none"]
 
 
 @report_section("Run")
 def _run(context: DemoContext) -> list[str]:
     sb = context.sb
+    report = context.import_report
     return [
-        f"simulated until {sb.today}, {len(sb.firings)} schedule firings, "
-        f"{len(sb.invocations)} handler invocations, {context.elapsed:.1f} s wall time",
-        f"members in the file {len(context.member_ids)}, import errors "
-        f"{len(context.import_report.errors)}",
+        f"simulated {context.start} to {sb.today} (seed {context.seed}): "
+        f"{len(sb.firings)} schedule firings, {len(sb.invocations)} handler invocations",
+        f"wall time {context.elapsed:.1f} s",
+        f"in the file: {len(context.member_ids)} certification rows of "
+        f"{len(set(context.member_ids))} members; imported {report.imported} rows, "
+        f"refused {len(report.errors)}, warnings {len(report.warnings)}",
+        *[f"  import warning {code}: {n} rows" for code, n in _codes(report.warnings)],
+        *[f"  import refused {code}: {n} rows" for code, n in _codes(report.errors)],
     ]
 
 
-@report_section("Emails by kind")
+def _codes(found: list[Any]) -> list[tuple[str, int]]:
+    return sorted(Counter(item.code for item in found).items())
+
+
+@report_section("Emails sent (SES messages), by notice kind")
 def _emails(context: DemoContext) -> list[str]:
-    return _counts(Counter(email.kind or "unknown" for email in context.sb.emails))
+    return _counts(Counter(email.kind or "unknown" for email in context.sb.emails), "emails")
 
 
-@report_section("What members did (through the API, the payment webhook and CE events)")
+@report_section("What members did (API calls, payment webhook calls and CE events, counted)")
 def _behaviour(context: DemoContext) -> list[str]:
     return context.behaviour.report.lines() if context.behaviour else ["none"]
 
 
-@report_section("Letters by kind")
+@report_section("Letters posted (PDFs in the mail bucket), by notice kind")
 def _letters(context: DemoContext) -> list[str]:
-    return _counts(Counter(letter.kind or "unknown" for letter in context.sb.letters))
+    return _counts(Counter(letter.kind or "unknown" for letter in context.sb.letters), "letters")
 
 
-@report_section("Step Functions executions by status")
+@report_section("Step Functions executions, by status")
 def _executions(context: DemoContext) -> list[str]:
-    return _counts(Counter(execution.status for execution in context.sb.executions()))
+    statuses = Counter(execution.status for execution in context.sb.executions())
+    return _counts(statuses, "executions")
 
 
-@report_section("Handler errors (function: error type)")
+@report_section("Failed handler calls, by function and error type")
 def _failures(context: DemoContext) -> list[str]:
-    return _counts(Counter(f"{call.function}: {call.error_type}" for call in context.sb.failures))
+    failed = Counter(f"{call.function}: {call.error_type}" for call in context.sb.failures)
+    return _counts(failed, "calls")
 
 
 # Sections of the other capabilities register themselves on import.

@@ -15,6 +15,7 @@ import email.header
 import email.policy
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -149,9 +150,13 @@ def _read_letter(s3: Any, bucket: str, key: str) -> Letter:
 def write_outbox(folder: Path, messages: list[Any], letters: list[Letter]) -> Path:
     """Every email (SES's sent messages) as a .eml file and every letter as a .pdf, in a
     folder a person can open. File names carry a sequence number and the kind, never
-    an address. A raw message is written as SES received it (no parse, no rebuild)."""
-    (folder / "emails").mkdir(parents=True, exist_ok=True)
-    (folder / "letters").mkdir(parents=True, exist_ok=True)
+    an address. A raw message is written as SES received it (no parse, no rebuild).
+    The folder's `emails/` and `letters/` are emptied first: the outbox holds only
+    this sandbox's messages (nothing else in the folder is touched)."""
+    for sub in ("emails", "letters"):
+        if (folder / sub).is_dir():
+            shutil.rmtree(folder / sub)
+        (folder / sub).mkdir(parents=True)
     for number, message in enumerate(messages, start=1):
         kind, eml = _eml(message)
         (folder / "emails" / f"{number:05d}-{kind or 'email'}.eml").write_bytes(eml)

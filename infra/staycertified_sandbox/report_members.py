@@ -1,13 +1,17 @@
 """Demo report sections of the member-facing capability: certifications by status
-(as the status API answers it), CCP points recorded, CCP compliance notices (R17)
-and cycle rollovers (R16). Registered by importing this module from `demo`.
+(as the status API answers it) at the start of the year and at its end, the
+certifications behind each reason, CCP points recorded by who recorded them, CCP
+compliance notices (R17) by outcome, and cycle rollovers (R16).
+Registered by importing this module from `demo`.
 
-Counts only: no names, emails or addresses are printed.
+Counts only: no names, emails or addresses are printed. Every line says what it
+counts (certifications, activities, notices, points).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,46 +20,58 @@ from .demo import DemoContext, report_section
 _CACHE_ATTRIBUTE = "_member_report_cache"
 
 
-def _gathered(context: DemoContext) -> dict[str, Any]:
-    """One pass over the members, shared by the sections: one Query each, and the
-    status the API would answer for that record (`api.status.member_status`)."""
-    cached = getattr(context, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+def standing_counts(records: list[Any], day: date) -> dict[str, Counter[str]]:
+    """Certifications by status (and CCP duty) and by reason, as the status API
+    (`api.status.member_status`) answers on `day`: each certification counted once
+    per line. The demo takes it after the import (the start-of-year baseline) and
+    at the end."""
     from staycertified.api.status import member_status
     from staycertified.policy import load_policy
 
+    policy = load_policy()
     statuses: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    points_by_source: Counter[str] = Counter()
-    points_total: dict[str, Decimal] = {}
-    notices: Counter[str] = Counter()
-    rollovers: Counter[str] = Counter()
-    for record in context.records():
-        body = member_status(record, context.sb.today, load_policy()).model_dump(
-            mode="json", by_alias=True
-        )
+    for record in records:
+        body = member_status(record, day, policy).model_dump(mode="json", by_alias=True)
         for cert in body["certifications"]:
             statuses[f"{cert['status']} ({cert['ccp'].lower()} CCP)"] += 1
-            for reason in cert["reasons"]:
-                if reason["rule"] != "R20":
-                    reasons[f"{reason['rule']} {reason['code']}"] += 1
+            reasons.update(
+                {f"{r['rule']} {r['code']}" for r in cert["reasons"] if r["rule"] != "R20"}
+            )
+    return {"statuses": statuses, "reasons": reasons}
+
+
+def _gathered(context: DemoContext) -> dict[str, Any]:
+    """One pass over the members, shared by the sections (one Query each)."""
+    cached = getattr(context, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    from staycertified.store.importer import IMPORTED_POINTS_TITLE
+
+    activities: Counter[str] = Counter()
+    points: dict[str, Decimal] = {}
+    notices: Counter[str] = Counter()
+    rollovers: Counter[str] = Counter()
+    start = context.start or context.sb.today
+    for record in context.records():
         for cert_record in record.certifications:
             for activity in cert_record.activities:
-                source = activity.source.value
-                points_by_source[source] += 1
-                points_total[source] = points_total.get(source, Decimal(0)) + activity.points
+                who = activity.source.value
+                if activity.title == IMPORTED_POINTS_TITLE:
+                    who = "IMPORTED"
+                activities[who] += 1
+                points[who] = points.get(who, Decimal(0)) + activity.points
             for notice in cert_record.notices:
                 if notice.step.startswith("CCP_"):
-                    notices[f"{notice.step} {notice.channel}"] += 1
+                    outcome = (notice.status or "SENT").lower()
+                    notices[f"{notice.step} {notice.channel} {outcome}"] += 1
             for cycle in cert_record.cycles:
                 if cycle.advanced_on is not None:
-                    rollovers[str(cycle.advanced_on.year)] += 1
+                    rollovers[_rollover_line(cycle.advanced_on, start)] += 1
     gathered = {
-        "statuses": statuses,
-        "reasons": reasons,
-        "activities": points_by_source,
-        "points": points_total,
+        **standing_counts(context.records(), context.sb.today),
+        "activities": activities,
+        "points": points,
         "notices": notices,
         "rollovers": rollovers,
     }
@@ -63,37 +79,66 @@ def _gathered(context: DemoContext) -> dict[str, Any]:
     return gathered
 
 
-def _lines(counts: Counter[str]) -> list[str]:
-    return [f"{name:<44} {count:6d}" for name, count in sorted(counts.items())] or ["none"]
+def _rollover_line(day: date, start: date) -> str:
+    if day >= start:
+        return f"during the demo, {day.year}"
+    if day.year >= start.year - 2:
+        return f"imported history, {day.year}"
+    return f"imported history, before {start.year - 2}"
 
 
-@report_section("Certifications by status and CCP duty (R20-R22, R8)")
+def _lines(counts: Counter[str], unit: str = "") -> list[str]:
+    return [f"{name:<48} {count:6d}{unit}" for name, count in sorted(counts.items())] or ["none"]
+
+
+@report_section("Certifications by status and CCP duty (R20-R22, R8): start of year -> end")
 def certifications_by_status(context: DemoContext) -> list[str]:
-    gathered = _gathered(context)
-    return [*_lines(gathered["statuses"]), "reasons:", *_lines(gathered["reasons"])]
+    """Each line counts certifications; the start is taken right after the import."""
+    end = _gathered(context)
+    start = context.baseline or {"statuses": Counter(), "reasons": Counter()}
+    day0 = context.baseline_day or context.sb.today
+    lines = [
+        f"{'certifications, as the status API answers':<48} {day0!s:>10} {context.sb.today!s:>10}"
+    ]
+    for key in ("statuses", "reasons"):
+        if key == "reasons":
+            lines.append("certifications with each reason (one certification may have several):")
+        names = sorted(set(start[key]) | set(end[key]))
+        lines += [f"{name:<48} {start[key][name]:10d} {end[key][name]:10d}" for name in names]
+        total = "total certifications" if key == "statuses" else None
+        if total:
+            lines.append(f"{total:<48} {sum(start[key].values()):10d} {sum(end[key].values()):10d}")
+    return lines
 
 
-@report_section("CCP points recorded (R10-R14; PROVIDER = the body's online CE, R13)")
+_WHO = {
+    "MEMBER": "recorded by members (portal / API)",
+    "PROVIDER": "the body's online CE (PROVIDER, R13)",
+    "STAFF": "recorded by staff",
+    "IMPORTED": "carried over at import (previous records system)",
+}
+
+
+@report_section("CCP points on record (R10-R14), by who recorded them")
 def points_recorded(context: DemoContext) -> list[str]:
     gathered = _gathered(context)
     if not gathered["activities"]:
         return ["none"]
     return [
-        f"{source:<12} {count:6d} activities {gathered['points'][source]:>10} points"
-        for source, count in sorted(gathered["activities"].items())
+        f"{_WHO.get(who, who):<48} {count:6d} activities {gathered['points'][who]:>10} points"
+        for who, count in sorted(gathered["activities"].items())
     ]
 
 
-@report_section("CCP compliance notices by step and channel (R17)")
+@report_section("CCP compliance notices (R17): notices by step, channel and outcome")
 def ccp_notices(context: DemoContext) -> list[str]:
-    return _lines(_gathered(context)["notices"])
+    """One line per (step, channel, outcome): `sent` went out (an email or a letter);
+    `undeliverable` did not (no email address, or no postal address, on file)."""
+    return _lines(_gathered(context)["notices"], " notices")
 
 
-@report_section("Cycle rollovers by year (R16; the audit pool of the next January, R25)")
+@report_section("Cycle rollovers (R16; the audit pool of the next January, R25), by year")
 def rollovers(context: DemoContext) -> list[str]:
-    """The simulated years and the two before; older history (imported) as one line."""
-    recent_from = str(context.sb.today.year - 2)
-    by_year = _gathered(context)["rollovers"]
-    recent = Counter({year: n for year, n in by_year.items() if year >= recent_from})
-    earlier = sum(n for year, n in by_year.items() if year < recent_from)
-    return [*_lines(recent), f"{'before ' + recent_from + ' (imported history)':<44} {earlier:6d}"]
+    """Certification cycles that rolled over: during the demo's simulated period, and
+    those the import wrote as history (rolled over before the import date)."""
+    return _lines(_gathered(context)["rollovers"], " cycles")

@@ -26,8 +26,42 @@ def _run_reports(context: DemoContext) -> list[dict[str, Any]]:
     return sorted(reports, key=lambda r: str(r.get("runId")))
 
 
-@report_section("Renewal runs (R3-R5): notices sent by step and channel")
+_OUTCOMES = {
+    "SENT": "sent",
+    "ALREADY_SENT": "already sent by an earlier run (R5: not sent again)",
+    "UNDELIVERABLE": "not deliverable: no email address, or no postal address, on file",
+    "FAILED": "not sent: the certification's notice failed (codes below)",
+}
+_WHAT_TO_DO = {
+    "FEE_NOT_CONFIGURED": (
+        "R1: the policy sets no annual fee for {types}, so these certifications get no "
+        "invoice and no renewal notice; staff: set the fee in the policy (docs/policy.md) "
+        "and the next monthly run invoices and notifies them"
+    ),
+}
+
+
+def _unset_fee_types(context: DemoContext) -> Counter[str]:
+    """Certifications of the member base whose type has no annual fee in force today."""
+    from staycertified.domain.errors import DomainError
+    from staycertified.policy import load_policy
+
+    policy = load_policy()
+    unset: Counter[str] = Counter()
+    for record in context.records():
+        for cert in record.certifications:
+            try:
+                policy.annual_fee(cert.certification.type, context.sb.today)
+            except DomainError:
+                unset[cert.certification.type] += 1
+    return unset
+
+
+@report_section("Renewal runs (R3-R5): notices by step, channel and outcome")
 def _renewal_notices(context: DemoContext) -> list[str]:
+    """The monthly runs' reports. A notice goes by one or two channels: `byStepChannel`
+    counts (notice, channel) pairs; `failures` counts planned notices (one per
+    certification and step) by code."""
     reports = _run_reports(context)
     sent: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
@@ -37,20 +71,37 @@ def _renewal_notices(context: DemoContext) -> list[str]:
         for row in report.get("byStepChannel", []):
             outcomes[row["outcome"]] += row["count"]
             if row["outcome"] == "SENT":
-                sent[f"{row['step']} / {row['channel']}"] += row["count"]
+                sent[f"{row['step']} by {row['channel']}"] += row["count"]
         failures.update(report.get("failures", {}))
         letters += int(report.get("letters", 0))
         invoices += int(report.get("invoicesCreated", 0))
     lines = [
-        f"{len(reports)} runs, {invoices} invoices created, {letters} letters in the manifests"
+        f"{len(reports)} monthly runs; {invoices} invoices created; "
+        f"{letters} letters in the print-house manifests"
     ]
-    lines += [f"sent {key}: {count}" for key, count in sorted(sent.items())]
-    lines += [f"outcome {key}: {count}" for key, count in sorted(outcomes.items())]
-    lines += [f"failure {key}: {count}" for key, count in sorted(failures.items())]
+    lines += ["notices sent, by step and channel (each email or letter once):"]
+    lines += [f"  {key:<46} {count:6d} notices" for key, count in sorted(sent.items())]
+    lines += ["every notice-channel the runs handled, by outcome:"]
+    lines += [
+        f"  {_OUTCOMES.get(key, key):<66} {count:6d}" for key, count in sorted(outcomes.items())
+    ]
+    if failures:
+        lines += ["planned notices that failed, by code (one per certification and step):"]
+    unset = _unset_fee_types(context) if "FEE_NOT_CONFIGURED" in failures else Counter()
+    for code, count in sorted(failures.items()):
+        lines.append(f"  {code:<46} {count:6d} planned notices")
+        if code == "FEE_NOT_CONFIGURED" and unset:
+            types = ", ".join(
+                f"{t} ({n} certifications in the base)" for t, n in sorted(unset.items())
+            )
+            lines.append("    " + _WHAT_TO_DO[code].format(types=types))
     return lines
 
 
-@report_section("Invoices and payments (R3, R6, R7)")
+_INVOICE_STATUS = {"VOID": "VOID (R42: must recertify; never charged)"}
+
+
+@report_section("Invoices and payments (R3, R6, R7, R42)")
 def _invoices(context: DemoContext) -> list[str]:
     status: Counter[str] = Counter()
     paid_by: Counter[str] = Counter()
@@ -58,7 +109,16 @@ def _invoices(context: DemoContext) -> list[str]:
     for invoice in invoices:
         status[invoice.status.value] += 1
         if invoice.payment_id:
-            paid_by["staff" if invoice.payment_id.startswith("STAFF-") else "provider"] += 1
-    lines = [f"invoices {key}: {count}" for key, count in sorted(status.items())]
-    lines += [f"payments by {key}: {count}" for key, count in sorted(paid_by.items())]
-    return lines or ["no invoices"]
+            paid_by[
+                "by staff (check)"
+                if invoice.payment_id.startswith("STAFF-")
+                else "through the provider"
+            ] += 1
+    lines = ["invoices by status (every fee year, imported or created by the runs):"]
+    lines += [
+        f"  {_INVOICE_STATUS.get(key, key):<46} {count:6d} invoices"
+        for key, count in sorted(status.items())
+    ]
+    lines += ["invoices paid:"]
+    lines += [f"  {key:<46} {count:6d} invoices" for key, count in sorted(paid_by.items())]
+    return lines if status else ["no invoices"]

@@ -82,6 +82,11 @@ def _latest_rollovers(found: list[MemberCycle]) -> dict[str, MemberCycle]:
     return latest
 
 
+def _new_seed(nbytes: int) -> str:
+    """A fresh random seed (looked up at call time: the demo derives it from `--seed`)."""
+    return secrets.token_hex(nbytes)
+
+
 class AuditDrawRun:
     """One run of the draw step. Ports are parameters, so tests can hand it fakes."""
 
@@ -92,13 +97,13 @@ class AuditDrawRun:
         s3: Any,
         mail_bucket: str,
         policy: Policy,
-        new_seed: Callable[[int], str] = secrets.token_hex,
+        new_seed: Callable[[int], str] | None = None,
         start_case: Callable[[str, str, str], bool] | None = None,
     ) -> None:
         from staycertified.audits import workflow
 
         self.table, self.s3, self.mail_bucket = table, s3, mail_bucket
-        self.policy, self.new_seed = policy, new_seed
+        self.policy, self.new_seed = policy, new_seed or _new_seed
         # R27: each case is an execution named by its case id (a rerun starts none twice).
         self.start_case = start_case or workflow.start
 
@@ -240,7 +245,7 @@ def run_draw(
     s3: Any,
     mail_bucket: str,
     policy: Policy,
-    new_seed: Callable[[int], str] = secrets.token_hex,
+    new_seed: Callable[[int], str] | None = None,
 ) -> dict[str, Any]:
     return AuditDrawRun(
         table=table, s3=s3, mail_bucket=mail_bucket, policy=policy, new_seed=new_seed

@@ -46,6 +46,7 @@ class NoticeRecord(BaseModel):
     channel: str
     sent_on: str
     flags: list[str] = Field(default_factory=list)
+    status: str | None = None  # store.notices.NoticeStatus: PENDING, SENT, UNDELIVERABLE
 
 
 class CertificationRecord(BaseModel):
