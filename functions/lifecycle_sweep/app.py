@@ -61,6 +61,7 @@ def handle(
     )
     result = report.model_dump(mode="json")
     result["audits"] = _audit_deadlines(table, today, send_email, post_letter)
+    result["applicationsExpired"] = _expire_applications(table, today)
     logger.info("lifecycle sweep", extra={"report": result})
     return result
 
@@ -95,6 +96,18 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
         review = write_review_report(table, aws.s3(), mail_bucket, today.year)
         result["reviewCases"] = review["cases"]
     return result
+
+
+def _expire_applications(table: Table | None, today: Any) -> int:
+    """R29/R31: recertification applications past their validity end EXPIRED (its own step)."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from staycertified.api import settings
+    from staycertified.recertification.workflow import expire_applications
+
+    expired = expire_applications(table if table is not None else settings.table(), today)
+    metrics.add_metric(name="ApplicationsExpired", unit=MetricUnit.Count, value=expired)
+    return expired
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -408,6 +408,158 @@ def register_verify_routes(app: "APIGatewayHttpResolver") -> None:
         return service.verify(app.context["table"], certificateNumber, lastName, _today(app))
 
 
+APPLICATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _who(app: "APIGatewayHttpResolver", caller: Caller) -> str:
+    """Who acted, for the application's history (R30, R32): the staff user, or the member."""
+    claims = (
+        (app.current_event.raw_event.get("requestContext") or {}).get("authorizer") or {}
+    ).get("jwt", {}).get("claims") or {}
+    if caller.is_staff:
+        name = claims.get("cognito:username") or claims.get("sub") or "unknown"
+        return f"staff:{str(name)[:64]}"
+    return f"member:{caller.member_id}"
+
+
+def _require_staff(caller: Caller) -> None:
+    if not caller.authenticated:
+        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
+    if not caller.is_staff:
+        raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
+
+
+def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+    from staycertified.api.recertification import (
+        ApplicationOut,
+        ApplicationPage,
+        FelonyReviewIn,
+        RecertificationIn,
+        StaffDecisionIn,
+    )
+    from staycertified.recertification import service
+
+    MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
+    ApplicationId = Annotated[str, Path(pattern=APPLICATION_ID, description="The application.")]
+
+    @app.post(
+        "/members/<memberId>/recertifications",
+        summary="Apply to recertify by CCP or exam (R28-R31); the fee becomes an invoice",
+        tags=["recertification"],
+        security=[{"cognitoJwt": []}],
+        responses={
+            201: {"description": "Created (DRAFT).", "content": {JSON: {"model": ApplicationOut}}}
+        }
+        | _error_responses(400, 401, 404, 409, 422),
+    )
+    def create_recertification(
+        memberId: MemberId, application: Annotated[RecertificationIn, Body(embed=False)]
+    ) -> Response[ApplicationOut]:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        created = service.create_application(
+            table, memberId, application, today, by=_who(app, caller)
+        )
+        return Response(201, JSON, created)
+
+    @app.get(
+        "/members/<memberId>/recertifications/<applicationId>",
+        summary="A recertification application: status, what is missing, fee, review, exam",
+        tags=["recertification"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The application."}} | _error_responses(400, 401, 404),
+    )
+    def get_recertification(memberId: MemberId, applicationId: ApplicationId) -> ApplicationOut:
+        table, caller, _ = _context(app)
+        _require_member_access(caller, memberId)
+        return service.get_application(table, memberId, applicationId)
+
+    @app.post(
+        "/members/<memberId>/recertifications/<applicationId>/submit",
+        summary="Submit (starts the review) or resubmit an incomplete application (R29)",
+        tags=["recertification"],
+        security=[{"cognitoJwt": []}],
+        responses={
+            202: {
+                "description": "Accepted: the review goes on.",
+                "content": {JSON: {"model": ApplicationOut}},
+            }
+        }
+        | _error_responses(400, 401, 404, 409),
+    )
+    def submit_recertification(
+        memberId: MemberId, applicationId: ApplicationId
+    ) -> Response[ApplicationOut]:
+        table, caller, today = _context(app)
+        _require_member_access(caller, memberId)
+        submitted = service.submit(table, memberId, applicationId, today, by=_who(app, caller))
+        return Response(202, JSON, submitted)
+
+    @app.get(
+        "/staff/recertifications",
+        summary="Applications in a status, oldest first, paged (R30, R32)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "A page; nextCursor when there is more."}}
+        | _error_responses(400, 401, 403),
+    )
+    def staff_recertifications(
+        status: Annotated[
+            str, Query(pattern=r"^[A-Z_]{1,32}$", description="An application status.")
+        ] = "AWAITING_STAFF_REVIEW",
+        limit: Annotated[int, Query(ge=1, le=100)] = 25,
+        cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    ) -> ApplicationPage:
+        table, caller, _ = _context(app)
+        _require_staff(caller)
+        return service.staff_list(table, status, limit, cursor)
+
+    @app.get(
+        "/staff/recertifications/<applicationId>",
+        summary="One application, for staff",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "The application."}} | _error_responses(400, 401, 403, 404),
+    )
+    def staff_recertification(applicationId: ApplicationId) -> ApplicationOut:
+        table, caller, _ = _context(app)
+        _require_staff(caller)
+        return service.staff_get(table, applicationId)
+
+    @app.post(
+        "/staff/recertifications/<applicationId>/felony-review",
+        summary="Staff decide a felony review: CLEARED continues, DENIED rejects (R30)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Recorded (who and when)."}}
+        | _error_responses(400, 401, 403, 404, 409),
+    )
+    def felony_review(
+        applicationId: ApplicationId, decision: Annotated[FelonyReviewIn, Body(embed=False)]
+    ) -> ApplicationOut:
+        table, caller, today = _context(app)
+        _require_staff(caller)
+        return service.felony_review(table, applicationId, decision, today, by=_who(app, caller))
+
+    @app.post(
+        "/staff/recertifications/<applicationId>/decision",
+        summary="Staff approve or reject a complete application, with reasons (R32)",
+        tags=["staff"],
+        security=[{"cognitoJwt": []}],
+        responses={200: {"description": "Recorded (who and when)."}}
+        | _error_responses(400, 401, 403, 404, 409, 422),
+    )
+    def staff_decision(
+        applicationId: ApplicationId, decision: Annotated[StaffDecisionIn, Body(embed=False)]
+    ) -> ApplicationOut:
+        table, caller, today = _context(app)
+        _require_staff(caller)
+        return service.staff_decision(table, applicationId, decision, today, by=_who(app, caller))
+
+
 def register_eligibility_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
@@ -454,6 +606,13 @@ def member_api() -> "APIGatewayHttpResolver":
 
 
 @functools.cache
+def recertification_api() -> "APIGatewayHttpResolver":
+    app = _base_resolver()
+    register_recertification_routes(app)
+    return app
+
+
+@functools.cache
 def verify_api() -> "APIGatewayHttpResolver":
     app = _base_resolver()
     register_verify_routes(app)
@@ -480,6 +639,7 @@ def benefits_api() -> "APIGatewayHttpResolver":
 def document_api() -> "APIGatewayHttpResolver":
     from staycertified.api.benefits import register_benefit_routes
     from staycertified.payments.webhook import register_webhook_routes
+    from staycertified.recertification.exam import register_exam_routes
 
     app = _base_resolver()
     register_member_routes(app)
@@ -487,6 +647,8 @@ def document_api() -> "APIGatewayHttpResolver":
     register_webhook_routes(app)
     register_eligibility_routes(app)
     register_benefit_routes(app)
+    register_recertification_routes(app)
+    register_exam_routes(app)
     return app
 
 
@@ -494,9 +656,11 @@ def document_api() -> "APIGatewayHttpResolver":
 def openapi_document() -> str:
     """The OpenAPI 3 document of every route (committed as docs/openapi.json)."""
     from staycertified.payments.webhook import document_request_body
+    from staycertified.recertification import exam
 
     document = json.loads(document_api().get_openapi_json_schema())
     document_request_body(document)
+    exam.document_request_body(document)
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -161,7 +161,7 @@ def fee_years(
     by_year = {
         i.membership_year: i
         for i in invoices
-        if i.certificate_number == certification.certificate_number
+        if i.certificate_number == certification.certificate_number and i.is_renewal
     }
     years = range(first_membership_year(certification), as_of.year + 1)
     return [
@@ -202,6 +202,8 @@ def apply_payment(
             "payment_id": payment.payment_id,
         }
     )
+    if not invoice.is_renewal:  # R29: an application's fee pays for no membership year
+        return PaymentOutcome(invoice=paid, paid_through=current, changed=True)
     extended = max(current, paid_through_after(certification, invoice.membership_year))
     return PaymentOutcome(invoice=paid, paid_through=extended, changed=True)
 

@@ -219,6 +219,9 @@ class Invoice(Frozen):
     # VOID only: why and when ("R42": voided when the certification had to recertify).
     void_reason: str | None = None
     voided_on: date | None = None
+    # R29: the fee of a recertification application (not a membership year's renewal
+    # fee: it never moves paid_through, and R42's voiding never touches it).
+    application_id: str | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -228,7 +231,7 @@ class Invoice(Frozen):
     def is_renewal(self) -> bool:
         """An annual renewal fee (R3); a recertification application's fee carries
         `application_id` (H12) and is never voided by R42."""
-        return getattr(self, "application_id", None) is None
+        return self.application_id is None
 
 
 class Payment(Frozen):

@@ -144,10 +144,11 @@ class Documents(Frozen):
 
 
 class Recertification(Frozen):
-    """R29 window, R31 application validity."""
+    """R29 window, R31 application validity, R30 felony decision due."""
 
     window_years: Versioned[int]
     application_valid_years: Versioned[int]
+    felony_decision_days: Versioned[int]
 
 
 class Fact(Frozen):

@@ -6,6 +6,7 @@ Keys (see `keys.py`):
 |----------------------------------------|--------------------------------------------------------|
 | the invoice of a year, created once    | PK = MEMBER#<memberId>, SK = CERT#<certNo>#INV#<year>, |
 |                                        | put with `attribute_not_exists(PK)`                    |
+| a recertification application's fee    | SK = CERT#<certNo>#RECERTFEE#<applicationId> (R29)     |
 | invoice by id (webhook, staff payment) | GSI2: GSI2PK = INVOICE#<invoiceId>, GSI2SK = INVOICE   |
 | a member's invoices (API)              | Query PK = MEMBER#<memberId>, entity = Invoice         |
 
@@ -43,11 +44,21 @@ def invoice_key(member_id: str, certificate_number: str, membership_year: int) -
     }
 
 
+def invoice_key_of(invoice: Invoice) -> dict[str, str]:
+    """The invoice's own key: its membership year's, or its application's (R29 fee)."""
+    if invoice.application_id is not None:
+        return {
+            "PK": keys.member_pk(invoice.member_id),
+            "SK": keys.application_fee_sk(invoice.certificate_number, invoice.application_id),
+        }
+    return invoice_key(invoice.member_id, invoice.certificate_number, invoice.membership_year)
+
+
 def invoice_item(invoice: Invoice) -> dict[str, Any]:
     return to_item(
         invoice,
         INVOICE,
-        **invoice_key(invoice.member_id, invoice.certificate_number, invoice.membership_year),
+        **invoice_key_of(invoice),
         GSI2PK=keys.invoice_gsi2pk(invoice.invoice_id),
         GSI2SK=INVOICE_GSI2SK,
     )
@@ -117,10 +128,8 @@ def find_invoice(table: Table, invoice_id: str) -> Invoice | None:
 
 def refresh(table: Table, invoice: Invoice) -> Invoice:
     """The invoice read again from its primary key (strongly consistent)."""
-    found = get_invoice(
-        table, invoice.member_id, invoice.certificate_number, invoice.membership_year
-    )
-    return found or invoice
+    item = table.get_item(Key=invoice_key_of(invoice), ConsistentRead=True).get("Item")
+    return from_item(Invoice, item) if item else invoice
 
 
 def member_invoices(table: Table, member_id: str) -> list[Invoice]:

@@ -18,6 +18,7 @@ reads it all in one Query.
 | provider CE completion, once (R13)               | PK = PROVIDERCE#<completionId>, SK = COMPLETION (condition) |
 | attestation of a cycle (R18)                     | SK = CERT#<certNo>#ATTEST#<cycleStart>               |
 | invoice of a membership year, once (R3)          | SK = CERT#<certNo>#INV#<year> (condition)            |
+| a recertification application's fee invoice (R29)| SK = CERT#<certNo>#RECERTFEE#<applicationId>         |
 | invoice by id (webhook, staff payment)           | GSI2: GSI2PK = INVOICE#<invoiceId>, GSI2SK = INVOICE |
 | payment, once per provider payment id (R7)       | PK = PAYMENT#<paymentId>, SK = PAYMENT (condition)   |
 | notice ledger, once per step and channel (R5)    | SK = CERT#<certNo>#NOTICE#<period>#<step>#<channel> (condition) |
@@ -155,3 +156,7 @@ def recert_notice_due_gsi3sk(since: date, certificate_number: str) -> str:
 
 def refund_due_gsi3sk(received_on: date, payment_id: str) -> str:
     return f"{received_on.isoformat()}#{payment_id}"
+
+
+def application_fee_sk(certificate_number: str, application_id: str) -> str:
+    return f"CERT#{certificate_number}#RECERTFEE#{application_id}"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from staycertified.domain.model import Invoice, InvoiceStatus, Payment
 from staycertified.events import catalog, outbox
 from staycertified.store import keys
-from staycertified.store.invoices import invoice_key
+from staycertified.store.invoices import invoice_key_of
 from staycertified.store.table import from_item, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -167,9 +167,7 @@ def _pay_invoice(table_name: str, invoice: Invoice, payment: Payment) -> dict[st
     return {
         "Update": {
             "TableName": table_name,
-            "Key": invoice_key(
-                invoice.member_id, invoice.certificate_number, invoice.membership_year
-            ),
+            "Key": invoice_key_of(invoice),
             "UpdateExpression": "SET #s = :paid, paid_at = :at, payment_id = :pid",
             "ConditionExpression": "#s = :open",
             "ExpressionAttributeNames": {"#s": "status"},
