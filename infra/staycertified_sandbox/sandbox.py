@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -448,6 +448,11 @@ class Sandbox:
             pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
             history = [max((e for p in pages for e in p["events"]), key=lambda e: e["id"])]
         last = history[0]
+        if last["type"] == "TaskSubmitted":
+            pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
+            events = [e for p in pages for e in p["events"]]
+            if _token_answered(arn, _parked_token(events)):
+                return True  # SendTaskSuccess/Failure arrived; the execution is resuming
         scheduled = last.get("taskScheduledEventDetails") or {}
         return not (
             last["type"] == "TaskSubmitted"
@@ -515,7 +520,10 @@ class Sandbox:
         answer = translate_response(payload)
         if request.method != "GET" and answer[0] < 300:
             # a write may have started or resumed a workflow (a review's task token):
-            # let it settle, as a client polling the deployed API would see it
+            # let it settle, as a client polling the deployed API would see it (twice,
+            # a moment apart: moto resumes a parked execution on another thread)
+            self.wait_for_executions()
+            time.sleep(0.05)
             self.wait_for_executions()
         return answer
 
@@ -694,6 +702,54 @@ class Sandbox:
 
     def write_outbox(self, folder: Path | str) -> Path:
         return write_outbox(Path(folder), sent_messages(ACCOUNT, self.region), self.letters)
+
+
+def _parked_token(history: list[dict[str, Any]]) -> str | None:
+    """The task token of the latest scheduled task (its parameters carry it)."""
+    scheduled = [e for e in history if e["type"] == "TaskScheduled"]
+    if not scheduled:
+        return None
+    latest = max(scheduled, key=lambda event: event["id"])
+    parameters = latest.get("taskScheduledEventDetails", {}).get("parameters") or "{}"
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("taskToken", "TaskToken") and isinstance(item, str):
+                    found.append(item)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(parameters))
+    return found[0] if found else None
+
+
+def _token_answered(execution_arn: str, token: str | None) -> bool:
+    """Whether the parked task's token was answered and not yet consumed (moto resumes
+    the execution on another thread: its history lags behind SendTaskSuccess)."""
+    if token is None:
+        return False
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    for backend in _parser_backends(stepfunctions_parser_backends):
+        for machine in backend.state_machines:
+            for execution in machine.executions:
+                if execution.exec_arn != execution_arn:
+                    continue
+                worker = getattr(execution, "exec_worker", None)
+                env = getattr(worker, "env", None)
+                pool = getattr(getattr(env, "callback_pool_manager", None), "_pool", {})
+                endpoint = pool.get(token)
+                return endpoint is not None and endpoint.get_outcome() is not None
+    return False
+
+
+def _parser_backends(backends: Any) -> Iterator[Any]:
+    for account in backends.values():
+        yield from account.values()
 
 
 def _json_or_none(text: str | None) -> Any:

@@ -422,13 +422,6 @@ def _who(app: "APIGatewayHttpResolver", caller: Caller) -> str:
     return f"member:{caller.member_id}"
 
 
-def _require_staff(caller: Caller) -> None:
-    if not caller.authenticated:
-        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
-    if not caller.is_staff:
-        raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
-
-
 def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query

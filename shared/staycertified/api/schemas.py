@@ -136,15 +136,28 @@ class AuditOut(Camel):
 
 
 class RecertificationOut(Camel):
+    """R24/R37: the ways back, and the open application with what it still needs."""
+
     routes: list[Literal["CCP", "EXAM"]]
     required_since: date | None = None
     application_id: str | None = None
     application_status: str | None = None
+    application_valid_until: date | None = None
+    missing: list[ErrorItem] = Field(default_factory=list)
 
 
 class NextAction(Camel):
     action: Literal[
-        "PAY_INVOICE", "RECORD_POINTS", "RECERTIFY", "UPLOAD_AUDIT_DOCUMENTS", "SUBMIT_AUDIT_CASE"
+        "PAY_INVOICE",
+        "RECORD_POINTS",
+        "RECERTIFY",
+        "UPLOAD_AUDIT_DOCUMENTS",
+        "SUBMIT_AUDIT_CASE",
+        "PAY_APPLICATION_FEE",
+        "UPLOAD_RECERTIFICATION_DOCUMENTS",
+        "SUBMIT_APPLICATION",
+        "WAIT_FOR_REVIEW",
+        "SCHEDULE_EXAM",
     ]
     rule: str = ""
     message: str = ""
@@ -154,6 +167,7 @@ class NextAction(Camel):
     due_by: date | None = None
     routes: list[Literal["CCP", "EXAM"]] | None = None
     case_id: str | None = None
+    application_id: str | None = None
 
 
 class BadgeOut(Camel):

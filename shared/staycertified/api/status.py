@@ -298,11 +298,15 @@ def certification_status(
     ).compliant
     audit = _shown_audit(cert, today)
     recertification = None
+    application_actions: list[NextAction] = []
     if decision.status == Standing.RECERTIFICATION_REQUIRED:
+        from staycertified.recertification.service import open_application_status
+
         recertification = RecertificationOut(
             routes=list(decision.recertification_routes),  # type: ignore[arg-type]
             required_since=decision.required_since,  # R22: the day the 3 years ran out
         )
+        recertification, application_actions = open_application_status(cert, recertification)
     return CertificationStatus(
         certificate_number=decision.certificate_number,
         type=decision.certification_type,
@@ -325,7 +329,8 @@ def certification_status(
         ),
         audit=None if audit is None else _audit_out(cert, audit, documents),
         recertification=recertification,
-        next_actions=_audit_actions([_action(a) for a in decision.next_actions], cert, documents),
+        next_actions=_audit_actions([_action(a) for a in decision.next_actions], cert, documents)
+        + application_actions,
         badge=_badge_out(cert),
     )
 

@@ -148,6 +148,8 @@ def _answer_value(question: EligibilityQuestion, value: object) -> FactValue:
         return value
     if question.type == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if question.type == "integer" and isinstance(value, Decimal) and value == int(value):
+        return int(value)  # an answer read back from the table
     if question.type == "date" and isinstance(value, str):
         return date.fromisoformat(value)
     if question.type == "enum" and isinstance(value, str) and value in question.options:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from staycertified.domain.decisions import Reason
 from staycertified.domain.model import ApplicationActivity, Category, RecertificationApplication
@@ -141,7 +141,8 @@ class ApplicationRecord(Frozen):
     attestation_signed_on: date
     activities: tuple[ClaimedActivity, ...] = ()
     documents: tuple[DocumentRef, ...] = ()  # not of one activity (a transcript...)
-    eligibility: dict[str, Any] | None = None  # R31: the assistant's answers (EXAM)
+    # R31: the assistant's answers (EXAM), typed so that numbers read back stay numbers
+    eligibility: dict[str, dict[str, bool | int | str | None]] | None = None
     fee_invoice_id: str
     fee_paid: bool = False
     missing: tuple[Reason, ...] = ()
@@ -156,6 +157,22 @@ class ApplicationRecord(Frozen):
     waiting_for: Waiting | None = None
     task_token: str | None = None
     version: int = 0
+
+    @field_validator("eligibility", mode="before")
+    @classmethod
+    def _numbers_read_back(cls, value: Any) -> Any:
+        """DynamoDB answers numbers as Decimal: an integer answer stays an integer."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            group: {
+                key: int(item) if isinstance(item, Decimal) and not isinstance(item, bool) else item
+                for key, item in answers.items()
+            }
+            if isinstance(answers, dict)
+            else answers
+            for group, answers in value.items()
+        }
 
     @property
     def is_open(self) -> bool:

@@ -32,7 +32,7 @@ from staycertified.store.table import from_item, to_item
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-APPLICATION = "RecertApplication"
+APPLICATION = "RecertApplication"  # = store.members.RECERT_APPLICATION
 OPEN_MARKER = "RecertOpen"
 EXAM_AUTH = "ExamAuthorization"
 EXAM_ATTEMPT = "ExamAttempt"

@@ -63,11 +63,13 @@ def _policy() -> Policy:
     return load_policy()
 
 
-def _load(table: Table, event: dict[str, Any]) -> ApplicationRecord:
+def _load(table: Table, event: dict[str, Any], done: AppStatus | None = None) -> ApplicationRecord:
+    """The open application; or, for a retried outcome step, the one it already closed
+    (`done`), so that the step finishes what it began (its notice) and nothing more."""
     record = store.get_application(table, str(event["memberId"]), str(event["applicationId"]))
     if record is None:
         raise ApplicationMissing(str(event.get("applicationId")))
-    if not record.is_open:
+    if not record.is_open and record.status != done:
         raise ApplicationClosed(record.application_id)
     return record
 
@@ -91,11 +93,11 @@ def run_step(event: dict[str, Any], *, table: Table) -> dict[str, Any]:
             table, _load(table, event), on, Waiting(event["waitingFor"]), event["taskToken"]
         )
     if step == "reject":
-        return reject(table, _load(table, event), on)
+        return reject(table, _load(table, event, AppStatus.REJECTED), on)
     if step == "authorise":
         return authorise(table, _load(table, event), on)
     if step == "recertify":
-        return recertify(table, _load(table, event), on)
+        return recertify(table, _load(table, event, AppStatus.RECERTIFIED), on)
     raise ValueError(f"unknown step {step!r}")
 
 
@@ -191,7 +193,10 @@ def wait(
     if waiting == Waiting.RESUBMISSION:
         event = "INCOMPLETE"
     rounds = sum(1 for h in record.history if h.event == "INCOMPLETE")
-    saved = store.save(table, record.with_event(on, event, MACHINE, **changes))
+    if record.task_token == token:  # a retry of this very wait: stored already
+        saved, rounds = record, rounds - 1
+    else:
+        saved = store.save(table, record.with_event(on, event, MACHINE, **changes))
     if waiting == Waiting.RESUBMISSION:
         member = _member(table, saved.member_id).member
         notices.send(table, notices.INCOMPLETE, saved, member, on, round_=rounds)
@@ -202,10 +207,12 @@ def wait(
 
 
 def reject(table: Table, record: ApplicationRecord, on: date) -> dict[str, Any]:
-    closed = record.with_event(
-        on, "REJECTED", MACHINE, status=AppStatus.REJECTED, waiting_for=None, task_token=None
-    )
-    saved = store.save(table, closed, release_open=True)
+    saved = record
+    if record.status != AppStatus.REJECTED:
+        closed = record.with_event(
+            on, "REJECTED", MACHINE, status=AppStatus.REJECTED, waiting_for=None, task_token=None
+        )
+        saved = store.save(table, closed, release_open=True)
     member = _member(table, saved.member_id).member
     notices.send(table, notices.REJECTED, saved, member, on)
     return {"outcome": AppStatus.REJECTED.value}
@@ -273,26 +280,38 @@ def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
     cert = member_record.certification(record.certificate_number)
     if cert is None:
         raise ApplicationMissing(record.certificate_number)
-    before = status.standing_of(cert, on, policy)
-    effect = apply_recertification(cert.certification, on, policy)
-    closed = record.with_event(
-        on,
-        "RECERTIFIED",
-        MACHINE,
-        status=AppStatus.RECERTIFIED,
-        recertified_on=on,
-        previous_reasons=before.reasons or record.previous_reasons,
-        waiting_for=None,
-        task_token=None,
-    )
-    store.recertify(
+    if record.status == AppStatus.RECERTIFIED:  # a retry: recorded already, tell the member
+        closed = record
+        cycle_end = status.current_cycle(cert, on, policy).end
+    else:
+        before = status.standing_of(cert, on, policy)
+        effect = apply_recertification(cert.certification, on, policy)
+        closed = record.with_event(
+            on,
+            "RECERTIFIED",
+            MACHINE,
+            status=AppStatus.RECERTIFIED,
+            recertified_on=on,
+            previous_reasons=before.reasons or record.previous_reasons,
+            waiting_for=None,
+            task_token=None,
+        )
+        store.recertify(
+            table,
+            closed,
+            certification=effect.certification,
+            last_name=member_record.member.last_name,
+            cycle=effect.new_cycle,
+        )
+        cycle_end = effect.new_cycle.end
+    notices.send(
         table,
+        notices.RECERTIFIED,
         closed,
-        certification=effect.certification,
-        last_name=member_record.member.last_name,
-        cycle=effect.new_cycle,
+        member_record.member,
+        on,
+        cycle_end=cycle_end.isoformat(),
     )
-    notices.send(table, notices.RECERTIFIED, closed, member_record.member, on)
     return {"outcome": AppStatus.RECERTIFIED.value}
 
 

@@ -17,6 +17,7 @@ from staycertified.domain.model import (
     Invoice,
     Member,
 )
+from staycertified.recertification.model import ApplicationRecord
 from staycertified.store import keys
 from staycertified.store.badges import BADGE, Badge
 from staycertified.store.documents import DOCUMENT, StoredDocument
@@ -33,6 +34,7 @@ ATTESTATION = "Attestation"
 INVOICE = "Invoice"
 NOTICE = "Notice"
 AUDIT_CASE = "AuditCase"  # written by store.audit_cases (R25-R27)
+RECERT_APPLICATION = "RecertApplication"  # written by recertification.store (R28-R33)
 
 
 class NoticeRecord(BaseModel):
@@ -62,6 +64,7 @@ class CertificationRecord(BaseModel):
     notices: list[NoticeRecord] = Field(default_factory=list)
     audit_cases: list[AuditCase] = Field(default_factory=list)
     badges: list[Badge] = Field(default_factory=list)  # the Credly badge, at most one (R36)
+    applications: list[ApplicationRecord] = Field(default_factory=list)
 
 
 class MemberRecord(BaseModel):
@@ -92,6 +95,7 @@ _ENTITY_MODELS: dict[str, type[BaseModel]] = {
     NOTICE: NoticeRecord,
     AUDIT_CASE: AuditCase,
     BADGE: Badge,
+    RECERT_APPLICATION: ApplicationRecord,
 }
 _RECORD_FIELD = {
     CYCLE: "cycles",
@@ -101,6 +105,7 @@ _RECORD_FIELD = {
     NOTICE: "notices",
     AUDIT_CASE: "audit_cases",
     BADGE: "badges",
+    RECERT_APPLICATION: "applications",
 }
 
 
