@@ -156,6 +156,11 @@ def test_r29_r32_r33_complete_ccp_application_approved_recertifies_with_a_new_cy
     assert now["certificateNumber"] == "RMA-CCPOK" and now["ccp"] == "MANDATORY"
     assert (now["cycle"]["start"], now["cycle"]["end"]) == ("2026-03-02", "2029-03-01")
     assert now["nextInvoice"]["dueDate"] == "2027-03-31"  # anniversary moved to March (R3)
+    outbox = sb.client("dynamodb").scan(TableName=sb.outputs["OutboxTableName"])["Items"]
+    assert any(
+        "CertificationActivated" in str(i) and "RECERTIFIED" in str(i) and "RMA-CCPOK" in str(i)
+        for i in outbox
+    )  # R36: the badge, through the domain events outbox
     assert "RECERTIFIED" in kinds_to(sb, "CCPOK")
     assert any(letter.kind == "RECERTIFIED" for letter in sb.letters)
 

@@ -296,12 +296,22 @@ def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
             waiting_for=None,
             task_token=None,
         )
+        from staycertified.events import catalog, outbox
+
+        activated = catalog.certification_activated(  # R36: the badge, through the outbox
+            member_id=record.member_id,
+            certificate_number=record.certificate_number,
+            reason=catalog.ActivationReason.RECERTIFIED,
+            activated_on=on,
+            occurred_on=on,
+        )
         store.recertify(
             table,
             closed,
             certification=effect.certification,
             last_name=member_record.member.last_name,
             cycle=effect.new_cycle,
+            extra=[outbox.entry(activated)],
         )
         cycle_end = effect.new_cycle.end
     notices.send(
