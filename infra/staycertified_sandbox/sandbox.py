@@ -451,6 +451,11 @@ class Sandbox:
         if last["type"] == "TaskSubmitted":
             pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
             events = [e for p in pages for e in p["events"]]
+            tasks = [e for e in events if e["type"] == "TaskScheduled"]
+            latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
+            resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
+            if "waitForTaskToken" not in resource:
+                return True  # only a task parked on a token is settled
             if _token_answered(arn, _parked_token(events)):
                 return True  # SendTaskSuccess/Failure arrived; the execution is resuming
         scheduled = last.get("taskScheduledEventDetails") or {}
