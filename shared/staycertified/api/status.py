@@ -377,8 +377,3 @@ def verification(
         original_certification_date=public.original_certification_date,
         valid_through=public.valid_through,
     )
-
-
-def standing_of(cert: CertificationRecord, today: date, policy: Policy) -> StandingDecision:
-    """The certification's standing on `today` (R20-R24), as the status check sees it."""
-    return _standing(cert, today, policy)
