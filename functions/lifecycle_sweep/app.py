@@ -98,14 +98,13 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
     return result
 
 
-def _expire_applications(table: Table | None, today: Any) -> int:
+def _expire_applications(table: Any, today: Any) -> int:
     """R29/R31: recertification applications past their validity end EXPIRED (its own step)."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.api import settings
     from staycertified.recertification.workflow import expire_applications
 
-    expired = expire_applications(table if table is not None else settings.table(), today)
+    expired = expire_applications(table, today)
     metrics.add_metric(name="ApplicationsExpired", unit=MetricUnit.Count, value=expired)
     return expired
 

@@ -107,10 +107,10 @@ def register_exam_routes(app: "APIGatewayHttpResolver") -> None:
 def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     from pydantic import ValidationError
 
+    from staycertified import config
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
     from staycertified.payments import signature
-    from staycertified.policy import load_policy
 
     epoch_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")
     if not isinstance(epoch_ms, int | float):
@@ -130,7 +130,7 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
         result = ExamResult.model_validate(json.loads(body))
     except (ValueError, ValidationError, TypeError):
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "not an exam result"})
-    today = local_date(now, load_policy().time_zone(now.date()))
+    today = local_date(now, config.settings().body_time_zone)
     try:
         answer = record_result(app.context["table"], result, today)
     except Refused as refusal:
@@ -236,10 +236,10 @@ def record_result(table: Any, result: ExamResult, today: date) -> dict[str, Any]
         raise Refused(
             409, "NOT_AWAITING_EXAM_RESULT", "the application changed meanwhile"
         ) from None
-    from staycertified.renewals.clients import stepfunctions
+    from staycertified import aws
 
     output = {"on": result.taken_on.isoformat(), "result": result.result, "by": VENDOR}
-    stepfunctions().send_task_success(taskToken=token, output=json.dumps(output))
+    aws.stepfunctions().send_task_success(taskToken=token, output=json.dumps(output))
     return _view(result, recorded=True)
 
 
@@ -256,11 +256,9 @@ def handle(
     event: dict[str, Any], context: Any, *, table: Any = None, secret: str | None = None
 ) -> dict[str, Any]:
     if table is None:
-        import os
+        from staycertified import config
 
-        from staycertified.renewals import clients
-
-        table = clients.table(os.environ["TABLE_NAME"])
+        table = config.table()
     app = exam_api()
     app.append_context(table=table, secret=secret)
     return app.resolve(event, context)

@@ -70,9 +70,9 @@ def _policy() -> Policy:
 
 
 def _sfn() -> Any:
-    from staycertified.renewals.clients import stepfunctions
+    from staycertified import aws
 
-    return stepfunctions()
+    return aws.stepfunctions()
 
 
 # ---------------------------------------------------------------- create (R28, R29)

@@ -245,9 +245,7 @@ def authorise(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
 
 def _publish_authorisation(record: ApplicationRecord, member: Any) -> None:
     """The authorisation to test, to the bus; an integration delivers it to the vendor."""
-    import boto3
-
-    from staycertified.renewals.clients import retry_config
+    from staycertified import aws
 
     exam = record.exam
     assert exam is not None
@@ -264,7 +262,7 @@ def _publish_authorisation(record: ApplicationRecord, member: Any) -> None:
         "Detail": json.dumps(detail),
         "EventBusName": os.environ.get("EXAM_EVENT_BUS_NAME") or "default",
     }
-    answer = boto3.client("events", config=retry_config()).put_events(Entries=[entry])
+    answer = aws.events().put_events(Entries=[entry])
     if answer.get("FailedEntryCount"):
         raise RuntimeError("the exam authorisation event was not accepted")
 
@@ -282,7 +280,9 @@ def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
         raise ApplicationMissing(record.certificate_number)
     if record.status == AppStatus.RECERTIFIED:  # a retry: recorded already, tell the member
         closed = record
-        cycle_end = status.current_cycle(cert, on, policy).end
+        from staycertified.domain.cycles import current_cycle
+
+        cycle_end = current_cycle(cert.certification, on, policy, cert.cycles).end
     else:
         before = status.standing_of(cert, on, policy)
         effect = apply_recertification(cert.certification, on, policy)
@@ -362,6 +362,6 @@ def expire_applications(table: Table, today: date, sfn: Any = None) -> int:
 
 
 def _sfn() -> Any:
-    from staycertified.renewals.clients import stepfunctions
+    from staycertified import aws
 
-    return stepfunctions()
+    return aws.stepfunctions()
