@@ -448,24 +448,20 @@ class Sandbox:
             pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
             history = [max((e for p in pages for e in p["events"]), key=lambda e: e["id"])]
         last = history[0]
-        if last["type"] == "TaskSubmitted":
-            pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
-            events = [e for p in pages for e in p["events"]]
-            tasks = [e for e in events if e["type"] == "TaskScheduled"]
-            latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
-            resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
-            if "waitForTaskToken" not in resource:
-                return True  # only a task parked on a token is settled
-            if _token_answered(arn, _parked_token(events)):
-                return True  # SendTaskSuccess/Failure arrived; the execution is resuming
-        scheduled = last.get("taskScheduledEventDetails") or {}
-        return not (
-            last["type"] == "TaskSubmitted"
-            or (
-                last["type"] == "TaskScheduled"
-                and "waitForTaskToken" in scheduled.get("resource", "")
-            )
-        )
+        if last["type"] != "TaskSubmitted":
+            # TaskScheduled/TaskStarted of a token task: its function has not returned
+            # (nor stored the token) yet; any other event: the execution is moving.
+            return True
+        pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
+        events = [e for p in pages for e in p["events"]]
+        tasks = [e for e in events if e["type"] == "TaskScheduled"]
+        latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
+        resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
+        if "waitForTaskToken" not in resource:
+            return True  # only a task parked on a token is settled
+        # SendTaskSuccess/Failure arrived: the execution is resuming on moto's thread
+        # (its history lags behind the answer), so it is not settled yet.
+        return _token_answered(arn, _parked_token(events))
 
     # ------------------------------------------------------------ API
     def api(
