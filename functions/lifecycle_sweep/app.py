@@ -61,7 +61,9 @@ def handle(
     )
     result = report.model_dump(mode="json")
     result["audits"] = _audit_deadlines(table, today, send_email, post_letter)
-    result["applicationsExpired"] = _expire_applications(table, today)
+    deadlines = _recertification_deadlines(table, today)
+    result["applicationsExpired"] = deadlines["ApplicationsExpired"]
+    result["felonyReviewsOverdue"] = deadlines["FelonyReviewsOverdue"]
     logger.info("lifecycle sweep", extra={"report": result})
     return result
 
@@ -98,15 +100,24 @@ def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) 
     return result
 
 
-def _expire_applications(table: Any, today: Any) -> int:
-    """R29/R31: recertification applications past their validity end EXPIRED (its own step)."""
+def _recertification_deadlines(table: Any, today: Any) -> dict[str, int]:
+    """Recertification deadlines as data, its own step: applications past their validity
+    end EXPIRED (R29/R31); felony decisions past due flagged once, the count feeding the
+    staff alarm (R30)."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from staycertified.recertification.workflow import expire_applications
+    from staycertified.recertification.workflow import (
+        expire_applications,
+        flag_overdue_felony_reviews,
+    )
 
-    expired = expire_applications(table, today)
-    metrics.add_metric(name="ApplicationsExpired", unit=MetricUnit.Count, value=expired)
-    return expired
+    counts = {
+        "ApplicationsExpired": expire_applications(table, today),
+        "FelonyReviewsOverdue": flag_overdue_felony_reviews(table, today),
+    }
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    return counts
 
 
 @logger.inject_lambda_context(clear_state=True)

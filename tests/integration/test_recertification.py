@@ -24,7 +24,18 @@ PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"
 REQUIRED = {"paid_through": "2020-06-30", "cycle_points": 30}
 MEMBERS = [
     row(m, "2015-06-10", **REQUIRED)
-    for m in ("CCPOK", "INCOMP", "UNPAID", "FELONOK", "FELONNO", "EXAMIN", "OTHER", "TWICE", "LATE")
+    for m in (
+        "CCPOK",
+        "INCOMP",
+        "UNPAID",
+        "FELONOK",
+        "FELONNO",
+        "EXAMIN",
+        "OTHER",
+        "TWICE",
+        "LATE",
+        "FELONLATE",
+    )
 ] + [row("TENY", "2008-09-10", paid_through="2010-09-30"), row("GOOD", "2025-01-10")]
 
 
@@ -291,6 +302,22 @@ def test_r31_exam_fail_then_pass_recertifies_as_of_the_day_taken(sb: Sandbox) ->
     assert execution(sb, application).output["outcome"] == "RECERTIFIED"
 
 
+def test_r31_exam_route_not_meeting_the_current_criteria_is_incomplete_with_what_is_missing(
+    sb: Sandbox,
+) -> None:
+    """R31: judged by the Eligibility Assistant's engine on today's criteria (R34)."""
+    short = {"work": {**ELIGIBLE_BY_WORK["work"], "ma_months_in_last_84": 40}}
+    application = apply(sb, "EXAMNO", route="EXAM", eligibility=short)
+    pay_fee(sb, application)
+    submitted = submit(sb, "EXAMNO", application)
+    assert submitted["status"] == "INCOMPLETE"
+    [missing] = submitted["missing"]
+    assert (missing["rule"], missing["code"]) == ("R31", "NOT_ELIGIBLE")
+    assert "route C" in missing["message"], missing
+    assert submitted["exam"] is None  # never authorised to test
+    assert "RECERT_INCOMPLETE" in kinds_to(sb, "EXAMNO")
+
+
 def test_r31_exam_webhook_refusals_write_nothing(sb: Sandbox) -> None:
     before = table_items(sb)
     status, answer = sb.exam_result("EXA-NOPE", "PASS", sb.today)
@@ -372,6 +399,35 @@ def sweep(sb: Sandbox, day: date) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(answer["Payload"].read())
     sb.wait_for_executions()
     return result
+
+
+def test_r30_a_felony_decision_past_due_is_flagged_once_by_the_sweep_and_still_decided(
+    sb: Sandbox,
+) -> None:
+    extra = {"felonyConviction": True, "felonyExplanation": "2012 conviction, sentence served"}
+    submitted = complete(sb, "FELONLATE", **extra)
+    assert submitted["status"] == "FELONY_REVIEW"
+    due = date.fromisoformat(submitted["felonyReview"]["dueOn"])
+    assert due == sb.today + timedelta(days=30)  # policy felony_decision_days
+    assert submitted["felonyReview"]["overdueSince"] is None
+
+    sweep(sb, due)  # due that day: not overdue yet
+    assert read(sb, "FELONLATE", submitted)["felonyReview"]["overdueSince"] is None
+    assert sweep(sb, due + timedelta(days=1))["felonyReviewsOverdue"] == 1
+    assert sweep(sb, due + timedelta(days=2))["felonyReviewsOverdue"] == 1  # still counted
+    late = read(sb, "FELONLATE", submitted)
+    assert late["status"] == "FELONY_REVIEW"  # never failed for the staff's delay (R30)
+    assert late["felonyReview"]["overdueSince"] == (due + timedelta(days=1)).isoformat()
+    flagged = [h for h in late["history"] if h["event"] == "FELONY_DECISION_OVERDUE"]
+    assert flagged == [
+        {"on": late["felonyReview"]["overdueSince"], "event": "FELONY_DECISION_OVERDUE",
+         "by": "lifecycle-sweep"}
+    ]  # fmt: skip
+
+    status, _ = decide(sb, submitted, "felony-review", {"decision": "CLEARED", "reason": "ok"})
+    assert status == 200
+    assert read(sb, "FELONLATE", submitted)["status"] == "AWAITING_STAFF_REVIEW"
+    assert sweep(sb, due + timedelta(days=3))["felonyReviewsOverdue"] == 0
 
 
 def test_r29_an_application_expires_a_year_after_its_submission(sb: Sandbox) -> None:

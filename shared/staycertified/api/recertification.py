@@ -56,9 +56,14 @@ class ApplicationActivityOut(Camel):
 
 
 class FelonyReviewOut(Camel):
-    status: str
+    status: str = Field(description="PENDING, CLEARED or DENIED (R30).")
     decided_on: date | None = None
-    due_on: date | None = None
+    due_on: date | None = Field(default=None, description="The decision is due by then (R30).")
+    overdue_since: date | None = Field(
+        default=None, description="Set by the daily sweep when still undecided after dueOn."
+    )
+    explanation: str = Field(default="", description="The applicant's felony explanation.")
+    reason: str = Field(default="", description="The staff decision's reason.")
 
 
 class ExamAttemptOut(Camel):

@@ -89,6 +89,7 @@ class ClaimedActivity(Frozen):
 class FelonyReview(Frozen):
     status: str = "PENDING"  # PENDING | CLEARED | DENIED (R30)
     due_on: date
+    overdue_since: date | None = None  # R30: the daily sweep found it undecided past due_on
     decided_on: date | None = None
     by: str | None = None
     reason: str = ""

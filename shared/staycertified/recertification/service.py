@@ -251,7 +251,12 @@ def view(record: ApplicationRecord, fee: Invoice) -> ApplicationOut:
         felony_review=None
         if review is None
         else FelonyReviewOut(
-            status=review.status, decided_on=review.decided_on, due_on=review.due_on
+            status=review.status,
+            decided_on=review.decided_on,
+            due_on=review.due_on,
+            overdue_since=review.overdue_since,
+            explanation=record.felony_explanation,
+            reason=review.reason,
         ),
         exam=None
         if exam is None

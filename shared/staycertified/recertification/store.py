@@ -5,6 +5,7 @@
 | the application (in the member's partition)      | PK = MEMBER#<memberId>, SK = RECERT#<applicationId>         |
 | application by id (staff routes, workflow)       | GSI2: GSI2PK = RECERTAPP#<applicationId>, GSI2SK = RECERTAPP |
 | applications by status, oldest first (staff)     | GSI3: GSI3PK = RECERTSTATUS#<status>, GSI3SK = <submittedOn or createdOn>#<id> |
+| applications by status (felony reviews, sweep)   | the GSI3 partition RECERTSTATUS#FELONY_REVIEW (a Query)    |
 | open applications by validity (daily sweep)      | GSI1: GSI1PK = RECERTOPEN, GSI1SK = <validUntil>#<id> (only while open) |
 | one open application per certification           | PK = MEMBER#<memberId>, SK = CERT#<certNo>#RECERTOPEN (condition) |
 | its fee invoice, created with it (R29)           | SK = CERT#<certNo>#RECERTFEE#<applicationId> (store.invoices) |
@@ -211,6 +212,23 @@ def open_expiring_before(table: Table, day: str) -> list[ApplicationRecord]:
         if record is not None and record.is_open:
             found.append(record)
     return found
+
+
+def in_status(table: Table, status: AppStatus) -> list[ApplicationRecord]:
+    """Every application in `status` (its GSI3 partition, every page; never a Scan),
+    each read again from its key (GSI3 is eventually consistent)."""
+    from staycertified.store.table import query_all
+
+    items = query_all(
+        table,
+        IndexName="GSI3",
+        KeyConditionExpression=Key("GSI3PK").eq(f"RECERTSTATUS#{status.value}"),
+    )
+    found = (
+        get_application(table, str(item["member_id"]), str(item["application_id"]))
+        for item in items
+    )
+    return [record for record in found if record is not None and record.status == status]
 
 
 def put_exam_authorization(table: Table, record: ApplicationRecord, authorization_id: str) -> None:

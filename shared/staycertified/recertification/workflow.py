@@ -361,6 +361,31 @@ def expire_applications(table: Table, today: date, sfn: Any = None) -> int:
     return expired
 
 
+def flag_overdue_felony_reviews(table: Table, today: date) -> int:
+    """R30: a felony decision is due within 30 days (policy, `felonyReview.dueOn`). The
+    daily sweep marks each review still undecided after its due day once (history
+    FELONY_DECISION_OVERDUE, `felonyReview.overdueSince`) and answers how many are
+    overdue, for the staff alarm. The applicant is never failed for the staff's delay:
+    the review stays open until staff decide or the application expires (R29)."""
+    overdue = 0
+    for record in store.in_status(table, AppStatus.FELONY_REVIEW):
+        review = record.felony_review
+        if review is None or review.status != "PENDING" or review.due_on >= today:
+            continue
+        overdue += 1
+        if review.overdue_since is not None:
+            continue
+        flagged = record.with_event(
+            today,
+            "FELONY_DECISION_OVERDUE",
+            "lifecycle-sweep",
+            felony_review=review.model_copy(update={"overdue_since": today}),
+        )
+        with contextlib.suppress(store.StaleApplication):
+            store.save(table, flagged)  # decided meanwhile: nothing overdue any more
+    return overdue
+
+
 def _sfn() -> Any:
     from staycertified import aws
 
