@@ -47,7 +47,13 @@ def validator(component: str) -> Draft202012Validator:
 @pytest.fixture(scope="module")
 def sb() -> Iterator[Sandbox]:
     with Sandbox(start=date(2026, 1, 5)) as sandbox:
-        sandbox.load_members([row("FUZZ", "2024-03-15", cycle_points=3)])
+        sandbox.load_members(
+            [
+                row("FUZZ", "2024-03-15", cycle_points=3),
+                # RECERTIFICATION_REQUIRED (a fee unpaid 3 years, R22): may apply (R28)
+                row("FUZZRR", "2015-06-10", paid_through="2020-06-30", cycle_points=30),
+            ]
+        )
         yield sandbox
 
 
@@ -416,3 +422,198 @@ def test_document_and_audit_reads_never_5xx(
     status, answer = sb.api("POST", f"/members/{m}/audits/{c}/submit", as_member="FUZZ")
     check_answer(status, answer)
     assert status >= 400
+
+
+# ---------------------------------------------------------------- recertification (R28-R33)
+
+recert_activity = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(["PROFESSIONAL_EDUCATION", "EMPLOYMENT", "KNITTING"]),
+        "title": st.text(min_size=1, max_size=30),
+        "completedOn": st.dates(date(2022, 1, 1), date(2026, 2, 1)).map(date.isoformat),
+        "quantity": st.decimals(min_value="0.25", max_value=40, places=2).map(float),
+        "unit": st.sampled_from(["CONTACT_HOUR", "CEU", "MONTH"]),
+        "qualifies": st.sampled_from(["JOB_PERFORMANCE", "HEALTHCARE_KNOWLEDGE"]),
+    }
+)
+recertification_bodies = mutated(
+    st.fixed_dictionaries(
+        {
+            "certificateNumber": st.sampled_from(["RMA-FUZZRR", "RMA-FUZZ", "RMA-NOPE"]),
+            "route": st.sampled_from(["CCP", "EXAM", "BOTH"]),
+            "felonyConviction": st.booleans(),
+            "attestation": st.fixed_dictionaries(
+                {"signedName": st.text(min_size=1, max_size=30), "signedOn": date_like}
+            ),
+        },
+        optional={
+            "felonyExplanation": st.text(max_size=40),
+            "activities": st.lists(recert_activity, max_size=3),
+            "eligibility": eligibility_answers,
+        },
+    ),
+    {
+        "certificateNumber": json_values,
+        "route": json_values,
+        "felonyConviction": json_values,
+        "felonyExplanation": json_values,
+        "attestation": json_values,
+        "activities": json_values,
+        "eligibility": json_values,
+    },
+)
+felony_bodies = mutated(
+    st.fixed_dictionaries(
+        {"decision": st.sampled_from(["CLEARED", "DENIED", "MAYBE"]), "reason": st.text()}
+    ),
+    {"decision": json_values, "reason": json_values},
+)
+staff_decision_bodies = mutated(
+    st.fixed_dictionaries(
+        {"decision": st.sampled_from(["APPROVE", "REJECT", "DEFER"])},
+        optional={"reasons": st.lists(st.text(max_size=20), max_size=3)},
+    ),
+    {"decision": json_values, "reasons": json_values},
+)
+application_ids = st.sampled_from(["RC0000000000000000", "RC-NOPE"]) | path_text
+
+
+def open_applications(sb: Sandbox) -> list[str]:
+    """The ids of FUZZRR's open applications (created by the fuzzing itself)."""
+    from staycertified.store.members import load_member
+
+    record = load_member(sb.table, "FUZZRR")
+    assert record is not None
+    return [a.application_id for c in record.certifications for a in c.applications if a.is_open]
+
+
+@FUZZ
+@given(body=recertification_bodies)
+def test_recertification_application_never_5xx_and_never_accepts_an_invalid_body(
+    sb: Sandbox, body: Any
+) -> None:
+    """R28: whatever the member sends, a stable refusal or one application (never two)."""
+    status, answer = sb.api("POST", "/members/FUZZRR/recertifications", body, as_member="FUZZRR")
+    check_answer(status, answer)
+    if not is_valid("RecertificationIn", body):
+        assert status >= 400, (body, answer)
+    if status == 201:
+        assert set(answer) >= {"applicationId", "status", "fee", "missing", "history"}
+        assert answer["status"] == "DRAFT" and answer["fee"]["invoiceId"]
+    status, answer = sb.api("POST", "/members/FUZZ/recertifications", body, as_member="FUZZ")
+    check_answer(status, answer)
+    assert status >= 400  # FUZZ is ACTIVE: never an application (R28)
+    assert len(open_applications(sb)) <= 1  # one open application per certification (R28)
+
+
+@FUZZ
+@given(
+    member=st.sampled_from(["FUZZRR", "FUZZ"]) | path_text,
+    application=application_ids,
+    query=st.dictionaries(
+        st.sampled_from(["status", "limit", "cursor"]),
+        st.sampled_from(["DRAFT", "INCOMPLETE", "NOPE", "0", "500", "{}", '{"PK": 1}'])
+        | st.text(max_size=12),
+        max_size=3,
+    ),
+)
+def test_recertification_reads_and_submit_never_5xx(
+    sb: Sandbox, member: str, application: str, query: dict[str, str]
+) -> None:
+    m, a = quote(member, safe=""), quote(application, safe="")
+    status, answer = sb.api("GET", f"/members/{m}/recertifications/{a}", as_member="FUZZRR")
+    check_answer(status, answer)
+    assert status >= 400  # no such application (or not this member's)
+    status, answer = sb.api("POST", f"/members/{m}/recertifications/{a}/submit", as_member="FUZZ")
+    check_answer(status, answer)
+    assert status >= 400
+    status, answer = sb.api("GET", "/staff/recertifications", as_staff=True, query=query or None)
+    check_answer(status, answer)
+    if status == 200:
+        assert set(answer) == {"applications", "nextCursor"}
+    status, answer = sb.api("GET", "/staff/recertifications", as_member="FUZZ", query=query)
+    check_answer(status, answer)
+    assert status >= 400  # staff only
+    status, answer = sb.api("GET", f"/staff/recertifications/{a}", as_staff=True)
+    check_answer(status, answer)
+    assert status >= 400
+
+
+@FUZZ
+@given(application=application_ids, felony=felony_bodies, decision=staff_decision_bodies)
+def test_recertification_staff_decisions_never_5xx_and_never_accept_an_invalid_body(
+    sb: Sandbox, application: str, felony: Any, decision: Any
+) -> None:
+    """R30, R32: staff decisions on no waiting review are refused, whatever the body."""
+    segment = quote(application, safe="")
+    for route, body, component in (
+        ("felony-review", felony, "FelonyReviewIn"),
+        ("decision", decision, "StaffDecisionIn"),
+    ):
+        path = f"/staff/recertifications/{segment}/{route}"
+        status, answer = sb.api("POST", path, body, as_staff=True)
+        check_answer(status, answer)
+        if not is_valid(component, body):
+            assert status >= 400, (body, answer)
+        assert status >= 400  # nothing is waiting for a decision here
+        status, answer = sb.api("POST", path, body, as_member="FUZZ")
+        check_answer(status, answer)
+        assert status >= 400  # only staff decide
+
+
+def exam_signed(sb: Sandbox, raw: str, stamp: int | None = None) -> dict[str, str]:
+    """The exam vendor's headers for `raw` (HMAC over "<timestamp>.<body>")."""
+    from staycertified.payments.signature import sign
+
+    secret_id = sb.functions["ExamResultsWebhookFunction"].environment["EXAM_SECRET_ID"]
+    secret = sb.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    stamp = int(sb.now.timestamp()) if stamp is None else stamp
+    return {"X-Exam-Timestamp": str(stamp), "X-Exam-Signature": sign(secret, stamp, raw)}
+
+
+exam_bodies = mutated(
+    st.fixed_dictionaries(
+        {
+            "authorizationId": st.sampled_from(["EXA0000", "EXA-NOPE"]) | st.text(max_size=20),
+            "attemptId": st.text(min_size=1, max_size=20),
+            "result": st.sampled_from(["PASS", "FAIL", "ABSENT"]),
+            "takenOn": date_like,
+        }
+    ),
+    {
+        "authorizationId": json_values,
+        "attemptId": json_values,
+        "result": json_values,
+        "takenOn": date_like | json_values,
+    },
+)
+
+
+@FUZZ
+@given(
+    body=exam_bodies,
+    signing=st.sampled_from(["signed", "unsigned", "stale", "garbled"]),
+    raw_text=st.none() | st.text(max_size=40),
+)
+def test_exam_webhook_never_5xx_and_refusals_write_nothing(
+    sb: Sandbox, body: Any, signing: str, raw_text: str | None
+) -> None:
+    """R31: the vendor's webhook, whatever arrives; no authorisation exists here, so
+    every call is refused, and a refusal writes nothing."""
+    from .renewal_support import table_items
+
+    raw = raw_text if raw_text is not None else json.dumps(body)
+    headers = {"Content-Type": "application/json"}
+    if signing == "signed":
+        headers |= exam_signed(sb, raw)
+    elif signing == "stale":
+        headers |= exam_signed(sb, raw, int(sb.now.timestamp()) - 3600)
+    elif signing == "garbled":
+        headers |= {"X-Exam-Timestamp": "soon", "X-Exam-Signature": "v1=zz"}
+    before = table_items(sb)
+    status, answer = sb.api("POST", "/exam-results/webhook", raw, headers=headers)
+    assert status < 500, answer
+    assert status >= 400 and set(answer) >= {"code", "message"}, answer
+    if signing != "signed":
+        assert status == 401, answer
+    assert table_items(sb) == before
