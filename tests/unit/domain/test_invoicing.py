@@ -179,3 +179,16 @@ def test_r7_invoice_is_the_record_when_it_exists() -> None:
         ahead, [invoice(2024, D(2024, 5, 31), status=InvoiceStatus.VOID)], D(2024, 6, 1)
     )
     assert (void[1].paid, void[1].waived) == (True, True)
+
+
+def test_r42_voiding_spares_a_recertification_fee_invoice() -> None:
+    """R42 voids the OPEN renewal invoices; an application's fee (R29, its own invoice
+    with `application_id`) stays OPEN, to be paid like any invoice."""
+    renewal = invoice(2026, date(2026, 6, 30))
+    fee = invoice(2026, date(2026, 3, 2), amount="125").model_copy(
+        update={"invoice_id": "INV-RECERT-RC1", "application_id": "RC1"}
+    )
+    voided = invoicing.invoices_to_void([renewal, fee], date(2026, 7, 1))
+    assert [i.invoice_id for i in voided] == [renewal.invoice_id]
+    assert voided[0].status == InvoiceStatus.VOID
+    assert fee.is_renewal is False and renewal.is_renewal is True
