@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from .audit_behaviour import AuditBehaviour
 from .behaviour import MemberBehaviour
+from .recert_behaviour import RecertBehaviour
 from .sandbox import REPO_ROOT, Sandbox
 
 SAMPLE_MEMBERS = REPO_ROOT / "data" / "sample_members.csv"
@@ -48,6 +49,7 @@ class DemoContext:
     behaviour: MemberBehaviour | None = None
     audit_behaviour: AuditBehaviour | None = None
     badge_behaviour: Any = None  # badge_behaviour.BadgeBehaviour (new certifications, outage)
+    recert_behaviour: RecertBehaviour | None = None
     _records: list[Any] | None = None
 
     def records(self) -> list[Any]:
@@ -105,11 +107,13 @@ def run(args: argparse.Namespace) -> int:
         context.behaviour = MemberBehaviour(sb, rows, seed=seed)
         context.audit_behaviour = AuditBehaviour(sb)
         context.badge_behaviour = BadgeBehaviour(sb)
+        context.recert_behaviour = RecertBehaviour(sb, context.behaviour, context.member_ids)
         for month_end in _month_ends(args.start, args.end):
             sb.advance_to(month_end)
             context.behaviour.month_end(month_end)
             context.audit_behaviour.month_end(month_end)
             context.badge_behaviour.month_end(month_end)
+            context.recert_behaviour.month_end(month_end)
             _say(out, _progress_line(sb))
         context.elapsed = time.perf_counter() - started
         for section in SECTIONS:
@@ -253,4 +257,10 @@ def _failures(context: DemoContext) -> list[str]:
 
 
 # Sections of the other capabilities register themselves on import.
-from . import badge_behaviour, report_audits, report_members, report_renewals  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    badge_behaviour,
+    report_audits,
+    report_members,
+    report_recertification,
+    report_renewals,
+)
