@@ -1,53 +1,9 @@
 // The RMA Eligibility Assistant (R34, R35): a form generated from GET /eligibility/{type},
 // answered by POST /eligibility/{type}. Public.
+import { GROUP_TITLES, Question, readAnswers } from "./eligibility-form.mjs";
 import { Alert, Header, Loading, api, html, render, useLoad, useState, words } from "./lib.mjs";
 
 const type = new URLSearchParams(location.search).get("type") || "RMA";
-
-const GROUP_TITLES = {
-  education: "Route A: education",
-  military: "Route B: military training",
-  work: "Route C: work experience",
-  otherExam: "Route D: another body's exam",
-};
-
-function Question({ q }) {
-  const id = `${q.group}-${q.key}`;
-  if (q.type === "boolean") {
-    return html`<fieldset class="field">
-      <legend>${q.label}</legend>
-      <div class="inline">
-        <span class="check"><input type="radio" id=${`${id}-yes`} name=${id} value="yes" /><label for=${`${id}-yes`}>Yes</label></span>
-        <span class="check"><input type="radio" id=${`${id}-no`} name=${id} value="no" /><label for=${`${id}-no`}>No</label></span>
-      </div>
-    </fieldset>`;
-  }
-  if (q.type === "enum") {
-    return html`<div class="field"><label for=${id}>${q.label}</label>
-      <select id=${id} name=${id}><option value="">—</option>${q.options.map((o) => html`<option value=${o}>${words(o)}</option>`)}</select></div>`;
-  }
-  return html`<div class="field"><label for=${id}>${q.label}</label>
-    <input id=${id} name=${id} type=${q.type === "date" ? "date" : "number"} min="0" step="1" inputmode=${q.type === "integer" ? "numeric" : undefined} /></div>`;
-}
-
-function readAnswers(form, questions) {
-  const body = {};
-  for (const q of questions) {
-    const id = `${q.group}-${q.key}`;
-    let value = null;
-    if (q.type === "boolean") {
-      const picked = form.querySelector(`input[name="${id}"]:checked`);
-      value = picked ? picked.value === "yes" : null;
-    } else {
-      const raw = form.elements[id].value;
-      value = raw === "" ? null : q.type === "integer" ? Number(raw) : raw;
-    }
-    if (value !== null) (body[q.group] ??= {})[q.key] = value;
-  }
-  const felony = form.querySelector('input[name="felony"]:checked');
-  if (felony) body.felonyConviction = felony.value === "yes";
-  return body;
-}
 
 function Assistant() {
   const [list, error] = useLoad(() => api("GET", `/eligibility/${encodeURIComponent(type)}`, undefined, { anonymous: true }));

@@ -1,5 +1,9 @@
 // Portal pages of the audit case and recertification capabilities.
 import { AuditPage } from "./audit.mjs";
+import { RecertificationPage } from "./recertification.mjs";
 
-export const extraPages = { audit: AuditPage };
-export const extraNav = [["#/audit", "Audit"]];
+export const extraPages = { audit: AuditPage, recertification: RecertificationPage };
+export const extraNav = [
+  ["#/audit", "Audit"],
+  ["#/recertification", "Recertification"],
+];

@@ -30,6 +30,11 @@ const ACTION_LABEL = {
   RECERTIFY: "Start recertification",
   UPLOAD_AUDIT_DOCUMENTS: "Open the audit case",
   SUBMIT_AUDIT_CASE: "Submit the audit case",
+  PAY_APPLICATION_FEE: "Pay the application fee",
+  UPLOAD_RECERTIFICATION_DOCUMENTS: "Attach proofs",
+  SUBMIT_APPLICATION: "Open the application",
+  WAIT_FOR_REVIEW: "Follow the application",
+  SCHEDULE_EXAM: "See the exam authorisation",
 };
 
 async function startCheckout(invoiceId) {
@@ -41,9 +46,10 @@ async function startCheckout(invoiceId) {
 }
 
 function actionTarget(action) {
-  if (action.action === "PAY_INVOICE") return () => startCheckout(action.invoiceId);
+  if (action.action === "PAY_INVOICE" || action.action === "PAY_APPLICATION_FEE") return () => startCheckout(action.invoiceId);
   if (action.action === "RECORD_POINTS") return () => location.assign("#/ce");
   if (action.action === "UPLOAD_AUDIT_DOCUMENTS" || action.action === "SUBMIT_AUDIT_CASE") return () => location.assign("#/audit");
+  if (action.applicationId) return () => location.assign(`#/recertification/${encodeURIComponent(action.applicationId)}`);
   return () => location.assign("#/recertification");
 }
 

@@ -30,7 +30,7 @@ export function AuditQueuePage() {
       : null}`;
 }
 
-function DocumentViewer({ documentId }) {
+export function DocumentViewer({ documentId }) {
   const [view, setView] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
