@@ -38,6 +38,24 @@ BODIES = {
         "affirmed": True,
     },
     "POST /staff/invoices/{invoiceId}/payments": {"amount": "1.00", "method": "CHECK"},
+    "POST /members/{memberId}/recertifications": {
+        "certificateNumber": f"RMA-{VICTIM}",
+        "route": "CCP",
+        "felonyConviction": False,
+        "attestation": {"signedName": "Someone", "signedOn": "2026-01-10"},
+        "activities": [education("2025-06-01", 30)],
+    },
+    "POST /staff/recertifications/{applicationId}/felony-review": {
+        "decision": "CLEARED",
+        "reason": "x",
+    },
+    "POST /staff/recertifications/{applicationId}/decision": {"decision": "APPROVE"},
+    "POST /exam-results/webhook": {
+        "authorizationId": "EXA1",
+        "attemptId": "a1",
+        "result": "PASS",
+        "takenOn": "2026-01-10",
+    },
 }
 
 
