@@ -411,14 +411,11 @@ def register_verify_routes(app: "APIGatewayHttpResolver") -> None:
 APPLICATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
-def _who(app: "APIGatewayHttpResolver", caller: Caller) -> str:
-    """Who acted, for the application's history (R30, R32): the staff user, or the member."""
-    claims = (
-        (app.current_event.raw_event.get("requestContext") or {}).get("authorizer") or {}
-    ).get("jwt", {}).get("claims") or {}
+def _who(caller: Caller) -> str:
+    """Who acted, for the application's history (R30, R32): the staff user (the name the
+    admin gave the account, `Caller.username`), or the member."""
     if caller.is_staff:
-        name = claims.get("cognito:username") or claims.get("sub") or "unknown"
-        return f"staff:{str(name)[:64]}"
+        return f"staff:{(caller.username or 'unknown')[:64]}"
     return f"member:{caller.member_id}"
 
 
@@ -453,9 +450,7 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> Response[ApplicationOut]:
         table, caller, today = _context(app)
         _require_member_access(caller, memberId)
-        created = service.create_application(
-            table, memberId, application, today, by=_who(app, caller)
-        )
+        created = service.create_application(table, memberId, application, today, by=_who(caller))
         return Response(201, JSON, created)
 
     @app.get(
@@ -488,7 +483,7 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> Response[ApplicationOut]:
         table, caller, today = _context(app)
         _require_member_access(caller, memberId)
-        submitted = service.submit(table, memberId, applicationId, today, by=_who(app, caller))
+        submitted = service.submit(table, memberId, applicationId, today, by=_who(caller))
         return Response(202, JSON, submitted)
 
     @app.get(
@@ -535,7 +530,7 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> ApplicationOut:
         table, caller, today = _context(app)
         _require_staff(caller)
-        return service.felony_review(table, applicationId, decision, today, by=_who(app, caller))
+        return service.felony_review(table, applicationId, decision, today, by=_who(caller))
 
     @app.post(
         "/staff/recertifications/<applicationId>/decision",
@@ -550,7 +545,7 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> ApplicationOut:
         table, caller, today = _context(app)
         _require_staff(caller)
-        return service.staff_decision(table, applicationId, decision, today, by=_who(app, caller))
+        return service.staff_decision(table, applicationId, decision, today, by=_who(caller))
 
 
 def register_eligibility_routes(app: "APIGatewayHttpResolver") -> None:
