@@ -35,6 +35,7 @@ MEMBERS = [
         "TWICE",
         "LATE",
         "FELONLATE",
+        "EXAMNO",
     )
 ] + [row("TENY", "2008-09-10", paid_through="2010-09-30"), row("GOOD", "2025-01-10")]
 
