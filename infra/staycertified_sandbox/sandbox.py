@@ -453,15 +453,14 @@ class Sandbox:
             # (nor stored the token) yet; any other event: the execution is moving.
             return True
         pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
-        events = [e for p in pages for e in p["events"]]
-        tasks = [e for e in events if e["type"] == "TaskScheduled"]
+        tasks = [e for p in pages for e in p["events"] if e["type"] == "TaskScheduled"]
         latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
         resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
         if "waitForTaskToken" not in resource:
             return True  # only a task parked on a token is settled
         # SendTaskSuccess/Failure arrived: the execution is resuming on moto's thread
         # (its history lags behind the answer), so it is not settled yet.
-        return _token_answered(arn, _parked_token(events))
+        return _token_answered(arn)
 
     # ------------------------------------------------------------ API
     def api(
@@ -705,34 +704,12 @@ class Sandbox:
         return write_outbox(Path(folder), sent_messages(ACCOUNT, self.region), self.letters)
 
 
-def _parked_token(history: list[dict[str, Any]]) -> str | None:
-    """The task token of the latest scheduled task (its parameters carry it)."""
-    scheduled = [e for e in history if e["type"] == "TaskScheduled"]
-    if not scheduled:
-        return None
-    latest = max(scheduled, key=lambda event: event["id"])
-    parameters = latest.get("taskScheduledEventDetails", {}).get("parameters") or "{}"
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in ("taskToken", "TaskToken") and isinstance(item, str):
-                    found.append(item)
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(json.loads(parameters))
-    return found[0] if found else None
-
-
-def _token_answered(execution_arn: str, token: str | None) -> bool:
-    """Whether the parked task's token was answered and not yet consumed (moto resumes
-    the execution on another thread: its history lags behind SendTaskSuccess)."""
-    if token is None:
-        return False
+def _token_answered(execution_arn: str) -> bool:
+    """Whether the token of the task the execution is parked on was answered (moto
+    resumes the execution on another thread: its history lags behind SendTaskSuccess).
+    The parked task's token is the newest of the execution's callback pool (moto adds
+    each token when its task starts and keeps answered ones): reading it there needs no
+    parsing of the history's parameters (a lambda Payload is recorded as a string)."""
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     for backend in _parser_backends(stepfunctions_parser_backends):
@@ -743,8 +720,10 @@ def _token_answered(execution_arn: str, token: str | None) -> bool:
                 worker = getattr(execution, "exec_worker", None)
                 env = getattr(worker, "env", None)
                 pool = getattr(getattr(env, "callback_pool_manager", None), "_pool", {})
-                endpoint = pool.get(token)
-                return endpoint is not None and endpoint.get_outcome() is not None
+                if not pool:
+                    return False
+                newest = next(reversed(pool.values()))
+                return newest.get_outcome() is not None
     return False
 
 
