@@ -218,7 +218,7 @@ def _fee_invoice(table: Table, record: ApplicationRecord) -> Invoice:
 
 
 def view(record: ApplicationRecord, fee: Invoice) -> ApplicationOut:
-    from staycertified import billing
+    from staycertified.payments import service as billing
 
     review = record.felony_review
     exam = record.exam
