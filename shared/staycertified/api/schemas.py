@@ -435,6 +435,7 @@ class NoticeOut(Camel):
     channel: str
     sent_on: str
     flags: list[str] = Field(default_factory=list)
+    status: str | None = Field(default=None, description="PENDING, SENT or UNDELIVERABLE.")
 
 
 class ContactChangeOut(Camel):
