@@ -1,9 +1,13 @@
 """ProviderCeFunction: a CourseCompleted event from the learning platform (R13,
 docs/events.md) becomes a verified PROVIDER activity, recorded once per
-completionId (conditional transaction). "Today" is the event's time (R40).
+completionId (conditional transaction). "Today" is when EventBridge received the
+event (`receivedAt`, the rule target's input transformer puts
+`<aws.events.event.ingestion-time>` there; R40, finding 4), never the `time`
+the sender chose. The event arrives only on the learning bus, whose resource
+policy admits only the learning platform's principal.
 
 The event is parsed by Powertools Parser with its EventBridge model (the
-envelope's fields and `time`), the `detail` validated as `CourseCompleted`.
+envelope the input transformer rebuilds), the `detail` validated as `CourseCompleted`.
 """
 
 from __future__ import annotations
@@ -17,15 +21,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -> dict[str, Any]:
-    from datetime import UTC
-
     from aws_lambda_powertools.metrics import MetricUnit
     from aws_lambda_powertools.utilities.parser import parse
     from pydantic import ValidationError
 
     from staycertified import config
+    from staycertified.api.clock import scheduled_day
     from staycertified.api.events import course_completed_event
-    from staycertified.domain.dates import local_date
     from staycertified.lifecycle.provider_ce import record_completion
     from staycertified.policy import load_policy
 
@@ -33,8 +35,7 @@ def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -
     try:
         parsed: Any = parse(event=event, model=course_completed_event())
         detail = parsed.detail
-        instant = parsed.time if parsed.time.tzinfo else parsed.time.replace(tzinfo=UTC)
-        today = local_date(instant, current.body_time_zone)
+        today = scheduled_day(str(event["receivedAt"]), current.body_time_zone)
     except (ValidationError, KeyError, ValueError, TypeError) as error:
         count = len(error.errors()) if isinstance(error, ValidationError) else 1
         logger.warning("CourseCompleted event rejected as malformed", extra={"errors": count})

@@ -289,6 +289,8 @@ def verify_sender_identities(translated: Translated, stack: Stack) -> list[str]:
 
 
 def _ses_identities(translated: Translated, stack: Stack) -> Iterator[str]:
+    """Identities named by the functions' SES policies: a policy template's IdentityName, or
+    the `identity/<name>` resource of an explicit statement allowing an `ses:` action."""
     for _, props in translated.sam_resources("AWS::Serverless::Function"):
         for policy in props.get("Policies") or []:
             if not isinstance(policy, dict):
@@ -300,6 +302,20 @@ def _ses_identities(translated: Translated, stack: Stack) -> Iterator[str]:
                     and "IdentityName" in arguments
                 ):
                     yield resolve(arguments["IdentityName"], stack)
+                if name == "Statement":
+                    yield from _statement_identities(arguments, stack)
+
+
+def _statement_identities(statements: Any, stack: Stack) -> Iterator[str]:
+    for statement in statements if isinstance(statements, list) else [statements]:
+        actions = statement.get("Action", [])
+        actions = actions if isinstance(actions, list) else [actions]
+        if not any(str(action).startswith("ses:") for action in actions):
+            continue
+        resources = resolve(statement.get("Resource", []), stack)
+        for resource in resources if isinstance(resources, list) else [resources]:
+            if ":identity/" in str(resource):
+                yield str(resource).split(":identity/", 1)[1]
 
 
 def stack_outputs(translated: Translated, stack: Stack, stack_name: str) -> dict[str, str]:

@@ -32,7 +32,10 @@ moto 5.2.5 delivers rule targets to SQS, CloudWatch Logs, archives and other
 buses, and raises NotImplementedError for a Lambda target. The sandbox wraps
 `Rule.send_to_targets` (once per process): Lambda and Step Functions targets
 are delivered here, the rest still by moto. As in AWS, the event's `time` is
-an ISO-8601 UTC string, and a target's `Input` replaces the event.
+an ISO-8601 UTC string, a target's `Input` replaces the event, and its
+`InputTransformer` builds the input (`$.a.b` paths; the predefined
+`<aws.events.event.ingestion-time>` is the sandbox clock when the event arrived,
+`ingestion_clock`).
 DynamoDB results (speed only, same wire format): moto 5.2 serializes every
 DynamoDB answer through botocore's shape model, walking each attribute of each
 item (about 18 ms for a member record of a dozen items: most of the sandbox's
@@ -63,6 +66,8 @@ from . import moto_streams
 from .patches import Patches
 
 _active: Patches | None = None
+# When EventBridge received an event: the simulated clock while a sandbox runs.
+ingestion_clock: Any = None
 
 # The moto release these corrections were written against and checked with:
 # another release may have fixed, moved or changed what they replace.
@@ -363,7 +368,12 @@ def iso_utc(moment: datetime) -> str:
 
 def deliver(target: dict[str, Any], event: dict[str, Any], account: str, region: str) -> None:
     """Send one event to a Lambda (asynchronously in AWS: errors stay with the function)."""
-    payload = json.loads(target["Input"]) if "Input" in target else event
+    if "Input" in target:
+        payload = json.loads(target["Input"])
+    elif "InputTransformer" in target:
+        payload = transformed(target["InputTransformer"], event)
+    else:
+        payload = event
     if _service(target["Arn"]) == "lambda":
         from moto.awslambda.utils import get_backend
 
@@ -375,6 +385,26 @@ def deliver(target: dict[str, Any], event: dict[str, Any], account: str, region:
         stepfunctions_parser_backends[account][region].start_execution(
             target["Arn"], name=str(uuid.uuid4()), execution_input=json.dumps(payload)
         )
+
+
+def transformed(transformer: dict[str, Any], event: dict[str, Any]) -> Any:
+    """An InputTransformer applied as EventBridge does (JSON templates)."""
+    now = ingestion_clock() if ingestion_clock else datetime.now(UTC)
+    values: dict[str, Any] = {"aws.events.event.ingestion-time": iso_utc(now)}
+    for name, path in (transformer.get("InputPathsMap") or {}).items():
+        value: Any = event
+        for part in str(path).removeprefix("$").strip(".").split("."):
+            value = value.get(part) if isinstance(value, dict) and part else value
+        values[name] = value
+    template = transformer["InputTemplate"]
+
+    def insert(match: Any) -> str:
+        value = values.get(match.group(1))
+        return value if isinstance(value, str) else json.dumps(value)
+
+    import re
+
+    return json.loads(re.sub(r"<([A-Za-z0-9_.-]+)>", insert, template))
 
 
 def _dynamodb_results_as_plain_json(patches: Patches) -> None:

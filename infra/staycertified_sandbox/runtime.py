@@ -79,6 +79,8 @@ class Invocation:
     error_message: str | None = None
     traceback: str | None = None
     duration: float = 0.0
+    # Every AWS API call the handler made: (IAM service prefix, operation, parameters).
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -114,6 +116,7 @@ class _Registry:
 
 REGISTRY = _Registry()
 _installed: Patches | None = None
+_current = threading.local()  # the invocation whose handler runs in this thread
 
 
 def register(specs: list[FunctionSpec]) -> None:
@@ -144,6 +147,7 @@ def install() -> None:
 
     _installed = Patches()
     _installed.replace(LambdaFunction, "_invoke_lambda", _invoke_lambda)
+    _record_api_calls(_installed)
 
 
 def uninstall() -> None:
@@ -154,6 +158,22 @@ def uninstall() -> None:
         _installed = None
 
 
+def _record_api_calls(patches: Patches) -> None:
+    """Every botocore call a handler makes lands in its Invocation (least-privilege tests)."""
+    from botocore.client import BaseClient
+
+    original = BaseClient._make_api_call
+
+    def _make_api_call(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        stack = getattr(_current, "stack", None)
+        if stack:
+            prefix = self.meta.service_model.signing_name or self.meta.service_model.service_name
+            stack[-1].calls.append((prefix, operation_name, dict(api_params)))
+        return original(self, operation_name, api_params)
+
+    patches.replace(BaseClient, "_make_api_call", _make_api_call)
+
+
 def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:
     if isinstance(event, str | bytes):
         event = json.loads(event or "{}")
@@ -162,8 +182,13 @@ def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:
     started = time.perf_counter()
     with REGISTRY.lock:
         REGISTRY.invocations.append(record)
-        with _function_environment(spec):
-            payload, errored = _call_handler(spec, event, request_id, record)
+        stack = _current.__dict__.setdefault("stack", [])
+        stack.append(record)
+        try:
+            with _function_environment(spec):
+                payload, errored = _call_handler(spec, event, request_id, record)
+        finally:
+            stack.pop()
     record.duration = time.perf_counter() - started
     logs = f"START RequestId: {request_id}\n{record.traceback or ''}END RequestId: {request_id}\n"
     return payload, errored, logs

@@ -170,6 +170,7 @@ class Sandbox:
         if self.credly is not None:
             self.credly.stop()
             self.credly = None
+        moto_fixes.ingestion_clock = None
         self._clients, self._table = {}, None
         while self._restore:
             self._restore.pop()()
@@ -206,6 +207,7 @@ class Sandbox:
         self._mock.start()
         runtime.install()
         moto_fixes.install()
+        moto_fixes.ingestion_clock = lambda: self.now
         self._patch_s3_event_time()
 
     def _patch_s3_event_time(self) -> None:
@@ -668,18 +670,48 @@ class Sandbox:
         )
         return answer.status_code, answer.text
 
-    def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> dict[str, Any]:
-        """An EventBridge event on the default bus, its time the simulated now."""
-        return self.client("events").put_events(
-            Entries=[
-                {
-                    "Source": source,
-                    "DetailType": detail_type,
-                    "Detail": json.dumps(detail),
-                    "Time": self.now,
-                }
-            ]
-        )
+    def put_event(
+        self,
+        source: str,
+        detail_type: str,
+        detail: Mapping[str, Any],
+        *,
+        time: datetime | None = None,
+    ) -> dict[str, Any]:
+        """An EventBridge event, as its sender puts it (the learning platform for its source).
+
+        It goes on the bus of the template's rules that match `source` (the default bus if
+        none names one); moto checks no bus policy, the template tests do. `time` is what the
+        sender claims (default: now); the rule targets' `<aws.events.event.ingestion-time>`
+        is the simulated now either way.
+        """
+        entry: dict[str, Any] = {
+            "Source": source,
+            "DetailType": detail_type,
+            "Detail": json.dumps(detail),
+            "Time": time or self.now,
+        }
+        bus = self._bus_for(source)
+        if bus:
+            entry["EventBusName"] = bus
+        return self.client("events").put_events(Entries=[entry])
+
+    def _bus_for(self, source: str) -> str | None:
+        from .intrinsics import resolve
+
+        for _, props in self._deployed.translated.sam_resources("AWS::Serverless::Function"):
+            for event in (props.get("Events") or {}).values():
+                spec = event.get("Properties") or {}
+                sources = (spec.get("Pattern") or {}).get("source") or []
+                if event.get("Type") == "EventBridgeRule" and source in sources:
+                    name = spec.get("EventBusName")
+                    if isinstance(name, dict) and "Fn::GetAtt" in name:  # a bus of the template
+                        bus_id = name["Fn::GetAtt"][0]
+                        name = self._deployed.translated.cfn["Resources"][bus_id]["Properties"][
+                            "Name"
+                        ]
+                    return str(resolve(name, self._deployed.stack)) if name else None
+        return None
 
     # ------------------------------------------------------------ data out
     @property

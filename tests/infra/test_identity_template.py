@@ -79,3 +79,26 @@ def test_r37_every_jwt_authorizer_trusts_only_the_templates_pool_and_client() ->
                 "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"
             }
             assert config["audience"] == [{"Ref": "UserPoolClient"}]
+
+
+def test_course_completions_come_only_on_the_learning_bus_from_its_platform_finding_4() -> None:
+    [(rule_id, rule)] = [
+        (lid, r)
+        for lid, r in resources("AWS::Events::Rule").items()
+        if "staycertified.learning" in json.dumps(r["Properties"].get("EventPattern", {}))
+    ]
+    bus = rule["Properties"]["EventBusName"]
+    assert bus == {"Fn::GetAtt": ["LearningEventBus", "Name"]}, rule_id
+    policies = [
+        p["Properties"]
+        for p in resources("AWS::Events::EventBusPolicy").values()
+        if p["Properties"]["EventBusName"] == bus
+    ]
+    allows = [p["Statement"] for p in policies if p["Statement"]["Effect"] == "Allow"]
+    denies = [p["Statement"] for p in policies if p["Statement"]["Effect"] == "Deny"]
+    assert [a["Principal"] for a in allows] == [{"AWS": {"Ref": "LearningPlatformPrincipal"}}]
+    assert [d["Condition"] for d in denies] == [
+        {"ArnNotEquals": {"aws:PrincipalArn": {"Ref": "LearningPlatformPrincipal"}}}
+    ]
+    [target] = rule["Properties"]["Targets"]
+    assert "<aws.events.event.ingestion-time>" in target["InputTransformer"]["InputTemplate"]

@@ -31,6 +31,11 @@ class CompletionOutcome(BaseModel):
     codes: tuple[str, ...] = ()
 
 
+COMPLETION_OVER_CAP = (
+    "COMPLETION_HOURS_OVER_CAP"  # finding 4: policy ccp.provider_completion_max_hours
+)
+
+
 def activity_id_for(completion_id: str) -> str:
     return f"PCE-{completion_id}"
 
@@ -53,6 +58,9 @@ def record_completion(
     from staycertified.domain.errors import RuleViolations
     from staycertified.store import activities as activity_store
 
+    hours = detail.contact_hours if detail.contact_hours is not None else detail.ceu * 10  # type: ignore[operator]
+    if hours > policy.ccp.provider_completion_max_hours.at(today):
+        return CompletionOutcome(status="REJECTED", codes=(COMPLETION_OVER_CAP,))
     record = member_store.load_member(table, detail.member_id)
     cert = _certification(record, detail.certificate_number) if record else None
     if record is None or cert is None:

@@ -81,14 +81,21 @@ def verify(
 
 
 _provider: Any = None
+# Finding 8: a bad signature may follow a rotation, so it may refetch the secret, but at
+# most once per interval: unauthenticated callers cannot drive Secrets Manager calls.
+REFETCH_MIN_INTERVAL_SECONDS = 60.0
+_last_refetch = float("-inf")
 
 
 def webhook_secret(
     secret_id: str | None = None, *, client: Any = None, refresh: bool = False
 ) -> str:
     """The shared secret (Powertools Parameters' Secrets Manager provider), cached for
-    SECRET_TTL_SECONDS per process; ``refresh`` fetches it again (rotation)."""
-    global _provider
+    SECRET_TTL_SECONDS per process; ``refresh`` fetches it again (to follow a rotation), at
+    most once per REFETCH_MIN_INTERVAL_SECONDS (finding 8)."""
+    global _provider, _last_refetch
+    import time
+
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     if client is None:
@@ -99,10 +106,17 @@ def webhook_secret(
         _provider = SecretsProvider(boto3_client=client)
     _provider.client = client
     name = secret_id or os.environ["PAYMENT_SECRET_ID"]
+    if refresh:
+        now = time.monotonic()
+        refresh = now - _last_refetch >= REFETCH_MIN_INTERVAL_SECONDS
+        if refresh:
+            _last_refetch = now
     return str(_provider.get(name, max_age=SECRET_TTL_SECONDS, force_fetch=refresh))
 
 
 def forget_secret() -> None:
-    """Drops the cached secret (tests)."""
+    """Drops the cached secret and the refetch interval (tests)."""
+    global _last_refetch
+    _last_refetch = float("-inf")
     if _provider is not None:
         _provider.clear_cache()

@@ -108,6 +108,9 @@ class Ccp(Frozen):
     quantity_step: Versioned[Decimal]
     notice_offsets_days: Versioned[tuple[int, ...]]
     employment_eligible_until: Versioned[date | None]
+    # Finding 4: the most contact hours one course completion from the learning platform may
+    # credit (CEUs count 10 hours each); more is refused, not capped silently.
+    provider_completion_max_hours: Versioned[Decimal]
 
     @model_validator(mode="after")
     def _every_category(self) -> Ccp:

@@ -22,7 +22,7 @@ def course_completed(**detail: Any) -> dict[str, Any]:
         "completedOn": "2026-01-10",
     }
     body.update(detail)
-    return {  # the whole EventBridge envelope, as delivered
+    return {  # the whole EventBridge envelope, as the rule target's input transformer builds it
         "version": "0",
         "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
         "source": "staycertified.learning",
@@ -32,6 +32,7 @@ def course_completed(**detail: Any) -> dict[str, Any]:
         "detail-type": "CourseCompleted",
         "time": "2026-01-10T20:00:00Z",
         "detail": body,
+        "receivedAt": "2026-01-10T20:00:00Z",
     }
 
 
@@ -66,3 +67,21 @@ def test_unknown_member_is_rejected_not_retried(table: Any) -> None:
 def test_malformed_detail_is_rejected(table: Any) -> None:
     result = provider.handle(course_completed(contactHours=None), None, table=table)
     assert result == {"status": "MALFORMED"}
+
+
+def test_r13_one_completion_over_the_policy_cap_is_refused_finding_4(table: Any) -> None:
+    load_rows(table, [member_row("M1")], date(2026, 1, 1))
+    result = provider.handle(course_completed(contactHours=500), None, table=table)
+    assert result["codes"] == ["COMPLETION_HOURS_OVER_CAP"]
+    assert provider.handle(course_completed(contactHours=None, ceu=5), None, table=table)[
+        "codes"
+    ] == ["COMPLETION_HOURS_OVER_CAP"]
+    assert load_member(table, "M1").certifications[0].activities == []
+
+
+def test_r40_today_is_the_received_time_not_the_senders_time_finding_4(table: Any) -> None:
+    load_rows(table, [member_row("M1")], date(2026, 1, 1))
+    event = course_completed(completedOn="2026-06-01")  # after the received day: refused
+    event["time"] = "2026-07-01T00:00:00Z"  # what a sender claims counts for nothing
+    assert provider.handle(event, None, table=table)["status"] == "REJECTED"
+    assert load_member(table, "M1").certifications[0].activities == []

@@ -91,3 +91,21 @@ def test_r6_a_refresh_fetches_the_rotated_secret_once_more() -> None:
         assert signature.webhook_secret("id-2", client=Rotating()) == "new"
     finally:
         signature.forget_secret()
+
+
+def test_bad_signatures_refetch_the_secret_at_most_once_per_interval_finding_8() -> None:
+    calls: list[str] = []
+
+    class Counting:
+        def get_secret_value(self, SecretId: str) -> dict[str, str]:
+            calls.append(SecretId)
+            return {"SecretString": "abc"}
+
+    signature.forget_secret()
+    try:
+        signature.webhook_secret("id-3", client=Counting())
+        for _ in range(20):  # what 20 badly signed webhook calls ask for
+            signature.webhook_secret("id-3", client=Counting(), refresh=True)
+    finally:
+        signature.forget_secret()
+    assert len(calls) == 2  # the first read, and one refetch to follow a rotation
