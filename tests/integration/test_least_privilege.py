@@ -39,6 +39,8 @@ from .scenario_support import education, row
 # this scenario cannot take.
 UNEXERCISED: dict[str, dict[str, str]] = {
     "ApiFunction": {
+        "states:StartExecution": "a staff decision starts an audit case's execution (R27)",
+        "states:SendTaskSuccess": "a staff decision resumes a parked audit case (R27)",
         "s3:PutObject": "upload grants are presigned POSTs signed with the role: no API call (R15)",
         "s3:GetObject": "staff downloads are presigned GETs signed with the role (R27)",
         "s3:GetObjectVersion": "staff downloads of a given version, presigned (R27)",
@@ -47,6 +49,7 @@ UNEXERCISED: dict[str, dict[str, str]] = {
         "dynamodb:BatchGetItem": "the pool's certifications (store.members.get_certifications), "
         "read when the year had rollovers",
         "s3:GetObject": "a replayed draw reads its stored selection back (audits.draw)",
+        "states:StartExecution": "one execution per opened case; none opened in this scenario",
     },
     "DocumentUploadedFunction": {
         "dynamodb:PutItem": "the owner's attach of a granted upload (documents.checks._tell_owner)",
@@ -57,6 +60,8 @@ UNEXERCISED: dict[str, dict[str, str]] = {
         "s3:DeleteObjectVersion": "removing a failed upload's version (moto sends no version id)",
     },
     "LifecycleSweepFunction": {
+        "states:StartExecution": "an audit case past its deadline starts its execution (R26, R27)",
+        "states:SendTaskSuccess": "an audit case past its deadline resumes (R26, R27)",
         "dynamodb:UpdateItem": "a cycle advanced at its end (store.cycles.mark_advanced)",
     },
     "RenewalSendFunction": {
