@@ -66,6 +66,13 @@ _ATTRIBUTES = {
     ("AWS::DynamoDB::Table", "Arn"): lambda s, p: (
         f"arn:aws:dynamodb:{s.region}:{s.account}:table/{p}"
     ),
+    ("AWS::SQS::Queue", "Arn"): lambda s, p: (
+        f"arn:aws:sqs:{s.region}:{s.account}:{p.rstrip('/').rsplit('/', 1)[-1]}"
+    ),
+    ("AWS::SQS::Queue", "QueueName"): lambda s, p: p.rstrip("/").rsplit("/", 1)[-1],
+    ("AWS::Logs::LogGroup", "Arn"): lambda s, p: (
+        f"arn:aws:logs:{s.region}:{s.account}:log-group:{p}"
+    ),
     ("AWS::IAM::Role", "Arn"): lambda s, p: f"arn:aws:iam::{s.account}:role/{p}",
     ("AWS::SecretsManager::Secret", "Id"): lambda s, p: p,
     ("AWS::Events::Rule", "Arn"): lambda s, p: f"arn:aws:events:{s.region}:{s.account}:rule/{p}",
