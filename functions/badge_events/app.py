@@ -76,11 +76,19 @@ def handle(event: dict[str, Any], context: Any, *, table: Any = None, credly: An
         logger.info("badge call", extra={"outcome": outcome.outcome})
         return outcome.model_dump()
     retried: dict[str, int] = {}
+    refreshed = credly is not None  # a test's client is never replaced
     for call in badge_store.open_calls(badges.table):
         try:
             outcome = badges.retry(call).outcome
-        except BadgeCallFailed:
+        except BadgeCallFailed as failed:
             outcome = "FAILED"
+            if not refreshed and _unauthorized(failed):
+                refreshed = True  # the token was rotated: read it again, once per run
+                badges = work(table, _credly(refresh=True))
+                try:
+                    outcome = badges.retry(call).outcome
+                except BadgeCallFailed:
+                    outcome = "FAILED"
         retried[outcome] = retried.get(outcome, 0) + 1
     metrics.add_metric(name="BadgeCallsRetried", unit=MetricUnit.Count, value=sum(retried.values()))
     logger.info("badge retry run", extra={"outcomes": retried})

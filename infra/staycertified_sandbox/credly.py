@@ -97,6 +97,15 @@ class StandinBadge:
         }
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for the sandbox's bursts: the badge function runs once per event,
+    many at a time after an import; the default backlog (5) refused connections, which
+    the client saw as Credly unreachable."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 @dataclass
 class CredlyStandin:
     organization_id: str = field(default_factory=lambda: f"org-{secrets.token_hex(4)}")
@@ -124,7 +133,7 @@ class CredlyStandin:
             def log_message(self, *args: Any) -> None:  # quiet
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self.url
 

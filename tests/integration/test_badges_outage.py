@@ -52,3 +52,25 @@ def test_a_credly_outage_is_ridden_out_and_every_call_lands_once() -> None:
 
         sb.advance_to(date(2026, 1, 4))  # later retries find nothing to do
         assert len([call for call in sb.credly.calls if call[2] == 201]) == 3
+
+
+def test_r36_a_member_without_email_gets_a_failed_call_staff_see_with_its_reason() -> None:
+    """Not "Credly unreachable": the call cannot be made until the member has an email;
+    staff see RECIPIENT_EMAIL_MISSING, and a badge is issued once the email is given."""
+    with Sandbox(start=date(2026, 1, 1)) as sb:
+        assert not sb.load_members(
+            [row("NOMAIL", "RMA-NOMAIL", "RMA", "2024-06-01", email=False)]
+        ).errors
+        status, listed = sb.api("GET", "/staff/badge-calls", as_staff="alice")
+        assert status == 200
+        assert [(c["certificateNumber"], c["error"]) for c in listed["calls"]] == [
+            ("RMA-NOMAIL", "RECIPIENT_EMAIL_MISSING")
+        ]
+        assert sb.credly is not None and sb.credly.calls == []  # Credly was never asked
+        patched = sb.api(
+            "PATCH", "/members/NOMAIL/contact", {"email": "found@example.com"}, as_staff="alice"
+        )
+        assert patched[0] == 200, patched
+        sb.advance_to(date(2026, 1, 2))  # the daily retry
+        assert [(b.certificate_number, b.state) for b in sb.badges] == [("RMA-NOMAIL", "ISSUED")]
+        assert badge_store.open_calls(sb.table) == []

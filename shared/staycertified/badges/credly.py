@@ -41,9 +41,13 @@ RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class CredlyError(Exception):
-    def __init__(self, message: str, status: int | None = None) -> None:
+    """`status`: Credly's HTTP status (None: no answer); `code`: a stable code when the
+    call could not be made at all (no badge template, no recipient email)."""
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
 
 
 class CredlyUnavailable(CredlyError):

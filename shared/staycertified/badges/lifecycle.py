@@ -55,6 +55,11 @@ HANDLED = frozenset(
 ACTIVE_AT_CREDLY = frozenset({"pending", "accepted"})
 
 
+# Calls that cannot be made until the data changes (FAILED, listed for staff, retried daily):
+BADGE_TEMPLATE_MISSING = "BADGE_TEMPLATE_MISSING"  # template parameter CredlyBadgeTemplates
+RECIPIENT_EMAIL_MISSING = "RECIPIENT_EMAIL_MISSING"  # the member has no email yet
+
+
 class BadgeCallFailed(Exception):
     """A Credly call failed after its retries; the ledger has it as FAILED."""
 
@@ -94,7 +99,7 @@ class BadgeWork:
         try:
             outcome, badge = self._apply(call, parsed)
         except CredlyError as error:
-            code = f"CREDLY_{error.status or 'UNREACHABLE'}"
+            code = error.code or f"CREDLY_{error.status or 'UNREACHABLE'}"
             store.fail_call(self.table, call, code)
             raise BadgeCallFailed(f"{detail_type} {parsed.event_id}: {code}") from error
         store.finish_call(self.table, call, outcome, badge)
@@ -137,9 +142,11 @@ class BadgeWork:
     def _request(self, member: Any, certification_type: str, number: str) -> Any:
         template = self.templates.get(certification_type)
         if not template:
-            raise CredlyRejected(f"no Credly badge template for {certification_type}", 0)
+            message = f"no Credly badge template for {certification_type}"
+            raise CredlyRejected(message, code=BADGE_TEMPLATE_MISSING)
         if not member.email:
-            raise CredlyRejected("the member has no email for Credly", 0)
+            message = "the member has no email for Credly"
+            raise CredlyRejected(message, code=RECIPIENT_EMAIL_MISSING)
 
         def build(issued_on: date, expires_on: date) -> BadgeRequest:
             return BadgeRequest(

@@ -28,7 +28,9 @@ such row is refused). What is merely odd is imported with a warning:
 
 Each certification imported ACTIVE gets a CertificationActivated event
 (reason IMPORTED, docs/events.md), so the migrated members get their badges
-(R36); `activation_events=False` (`staycertified import --no-activation-events`)
+(R36), written in ONE transaction with the row's items (an import that dies
+mid-way leaves no certification without its event; a re-import keeps the events
+written); `activation_events=False` (`staycertified import --no-activation-events`)
 turns that off for a body whose badges already exist in Credly.
 
 `new_certifications=True` (`staycertified import --new-certifications`) is the
@@ -139,6 +141,7 @@ CERTIFICATION_EXISTS = "CERTIFICATION_EXISTS"
 CERTIFICATE_NUMBER_SHARED = "CERTIFICATE_NUMBER_SHARED"
 NO_CONTACT = "NO_CONTACT"
 FIRST_DATA_LINE = 2  # line 1 is the header
+TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit (the event is one of them)
 
 
 class RowRejected(Exception):
@@ -166,8 +169,8 @@ def import_members(
     """Validate every row, then write the good ones in batches (see module doc).
 
     `activation_events`: a CertificationActivated (IMPORTED) event for each
-    certification imported ACTIVE, written to `outbox_table` once every item is
-    written (so a badge is issued for it, R36); off for a body whose badges
+    certification imported ACTIVE, written to `outbox_table` in one transaction
+    with the row's items (so a badge is issued for it, R36); off for a body whose badges
     already exist in Credly. A re-run of the same import writes the same events
     (same ids): their consumers do nothing the second time.
 
@@ -202,19 +205,43 @@ def import_members(
             if not row.email and member_of(row).address is None:
                 msg = "neither email nor postal address: no notice can reach this member"
                 report.warnings.append(ImportError_(line=line, code=NO_CONTACT, message=msg))
-            for item in items:
-                batch.put_item(Item=item)
             report.imported += 1
             member_ids.add(str(raw.get("member_id", "")).strip())
-            if activation_events and imported_active(items):
+            active = activation_events and imported_active(items)
+            if active and outbox_table is not None and len(items) < TRANSACTION_ITEMS:
+                _write_with_event(table, items, activation_event(row, today), outbox_table.name)
+                report.activations += 1
+                continue
+            for item in items:
+                batch.put_item(Item=item)
+            if active:  # a row too large for one transaction: its event once it is written
                 events.append(activation_event(row, today))
     if events and outbox_table is not None:
         with outbox_table.batch_writer(overwrite_by_pkeys=["id"]) as batch:
             for event in events:
                 batch.put_item(Item=outbox.item(event))
     report.members = len(member_ids)
-    report.activations = len(events)
+    report.activations += len(events)
     return report
+
+
+def _write_with_event(
+    table: Table, items: list[dict[str, Any]], event: DomainEvent, outbox_name: str
+) -> None:
+    """A row and its CertificationActivated in one transaction: the event exists if and
+    only if the row does. A re-import finds the event written already (its id is the
+    same): the row is written again (an upsert) and the event stays as it was."""
+    from staycertified.store.table import is_conditional_check_failure
+
+    puts = [{"Put": {"TableName": table.name, "Item": item}} for item in items]
+    try:
+        outbox.transact(table, puts, [event], outbox_table=outbox_name)
+    except Exception as error:
+        if not is_conditional_check_failure(error):
+            raise
+        with table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
+            for item in items:
+                batch.put_item(Item=item)
 
 
 def grant_certifications(

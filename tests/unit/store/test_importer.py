@@ -229,3 +229,45 @@ def test_r4_importer_warns_about_a_member_with_neither_email_nor_address(table):
     report = import_members([no_contact], table=table, today=IMPORT_DAY)
     assert report.imported == 1 and report.errors == []
     assert [(w.line, w.code) for w in report.warnings] == [(2, "NO_CONTACT")]
+
+
+def _events(ddb_tables) -> dict[str, str]:
+    """Outbox events by certificate number (CertificationActivated)."""
+    items = ddb_tables["OutboxTable"].scan()["Items"]
+    return {str(i["certificate_number"]): str(i["detail_type"]) for i in items}
+
+
+def test_r36_an_import_that_dies_midway_leaves_no_active_certification_without_its_event(
+    ddb_tables, monkeypatch
+):
+    """Given the import killed while writing the third row, every certification it wrote
+    ACTIVE has its CertificationActivated event (same transaction as its items)."""
+    from staycertified.store import importer
+
+    table = ddb_tables["Table"]
+    real = importer.items_for_row
+    calls = {"n": 0}
+
+    def dies_on_the_third_row(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the import process was killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "items_for_row", dies_on_the_third_row)
+    rows = [row(member_id=f"K{n}", certificate_number=f"RMA-K{n}") for n in range(4)]
+    with pytest.raises(RuntimeError):
+        import_members(rows, table=table, today=IMPORT_DAY, outbox_table=ddb_tables["OutboxTable"])
+    written = {n for n in ("RMA-K0", "RMA-K1") if find_certification(table, n) is not None}
+    assert written == {"RMA-K0", "RMA-K1"}
+    assert _events(ddb_tables) == {n: "CertificationActivated" for n in written}
+
+
+def test_r36_a_reimport_writes_the_rows_again_and_keeps_the_events(ddb_tables):
+    table, box = ddb_tables["Table"], ddb_tables["OutboxTable"]
+    rows = [row(member_id=f"R{n}", certificate_number=f"RMA-R{n}") for n in range(2)]
+    first = import_members(rows, table=table, today=IMPORT_DAY, outbox_table=box)
+    again = import_members(rows, table=table, today=IMPORT_DAY, outbox_table=box)
+    assert (first.imported, first.activations) == (again.imported, again.activations) == (2, 2)
+    assert not again.errors
+    assert len(box.scan()["Items"]) == 2
