@@ -113,3 +113,15 @@ def organisation_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     for variable, parameter in ORGANISATION_PARAMETERS.items():
         if not os.environ.get(variable):
             monkeypatch.setenv(variable, defaults[parameter])
+
+
+@pytest.fixture(autouse=True)
+def fresh_aws_clients() -> Iterator[None]:
+    """Each test builds its own AWS clients: a client cached by an earlier test (another
+    mock, another sandbox's credentials) must not answer for this one (the sweep's unit
+    tests met NoSuchBucket after an earlier test had built `aws.s3()`)."""
+    from staycertified import aws
+
+    aws.reset()
+    yield
+    aws.reset()
