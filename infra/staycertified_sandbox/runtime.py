@@ -8,10 +8,12 @@ targets wired by the sandbox) ends in `_invoke_in_process`, which:
 - imports the handler module from the function's folder under a name unique to
   that folder (cached: a module is imported once per process, like a warm
   Lambda container), with the layer folders and the function folder on sys.path;
-- sets the function's environment exactly as the template gives it, plus what
-  the Lambda runtime sets (AWS_LAMBDA_FUNCTION_NAME, region, credentials...)
-  and `AWS_SAM_LOCAL=true` as `sam local` does, for the duration of the call.
-  os.environ is process-wide, so calls are serialised by a re-entrant lock:
+- shows the handler the function's environment exactly as the template gives it,
+  plus what the Lambda runtime sets (AWS_LAMBDA_FUNCTION_NAME, region,
+  credentials...) and `AWS_SAM_LOCAL=true` as `sam local` does, for the duration
+  of the call, in the calling thread only (a layer over os.environ: the process
+  environment never changes). sys.path and the imported handler modules are
+  process-wide, so calls are serialised by a re-entrant lock:
   a handler may invoke another one synchronously in the same thread, but must
   not wait for work another thread would run in a handler (it would deadlock);
 - returns `(payload_json, errored, logs)`; an exception becomes the payload
@@ -24,7 +26,6 @@ tells how long it took.
 
 from __future__ import annotations
 
-import contextlib
 import decimal
 import importlib.util
 import json
@@ -148,6 +149,7 @@ def install() -> None:
     _installed = Patches()
     _installed.replace(LambdaFunction, "_invoke_lambda", _invoke_lambda)
     _record_api_calls(_installed)
+    ENVIRON_LAYERS.install()
 
 
 def uninstall() -> None:
@@ -156,6 +158,7 @@ def uninstall() -> None:
     if _installed is not None:
         _installed.undo()
         _installed = None
+    ENVIRON_LAYERS.uninstall()
 
 
 def _record_api_calls(patches: Patches) -> None:
@@ -265,78 +268,130 @@ def _import_from_folder(spec: FunctionSpec, module_path: str) -> ModuleType:
     return module
 
 
-_KEPT_SET = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION"})
-
-
 @contextmanager
 def _function_environment(spec: FunctionSpec) -> Iterator[None]:
-    """os.environ and sys.path as the function sees them, restored afterwards."""
-    saved_env = _environ_snapshot()
+    """os.environ as the function sees it (in this thread only) and sys.path, restored
+    afterwards.
+
+    The function's variables are a layer over os.environ that only the calling thread
+    sees: os.environ itself never changes, so moto's Step Functions threads and a test's
+    own thread never meet a name half-removed (KeyError 'AWS_LAMBDA_FUNCTION_NAME' in
+    CI, from botocore copying os.environ while a call switched it), and nothing a
+    function's template sets is left behind for later tests (a unit test met the last
+    sandbox's MAIL_BUCKET)."""
     saved_path = list(sys.path)
     try:
-        shared = _names_shared_by_functions()
-        for name in (_names_owned_by_functions() - shared) | set(_REMOVED_FROM_LAMBDA_ENV):
-            _unset(name)
-        os.environ.update(_runtime_variables(spec))
-        os.environ.update(spec.environment)
         for folder in (spec.code_dir, *spec.layer_dirs):
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))
-        yield
+        with ENVIRON_LAYERS.pushed(_layer_for(spec)):
+            yield
     finally:
-        # Never clear(): an execution's thread reading os.environ meanwhile (moto's
-        # Step Functions interpreter, AWS_REGION) must never see it empty.
-        # The region stays once set: moto's Step Functions threads read AWS_REGION
-        # while other calls run (a KeyError 'AWS_REGION' failed an execution).
-        # Names every function has with the same value (the template's Globals, such as
-        # AWS_RETRY_MODE, which botocore reads with `in` then `[]`) stay set likewise.
-        kept = _KEPT_SET | shared
-        for name in [n for n in os.environ if n not in saved_env and n not in kept]:
-            _unset(name)
-        os.environ.update(saved_env)
         sys.path[:] = saved_path
 
 
-def _unset(name: str) -> None:
-    """Remove `name` from os.environ, whoever removes it first.
-
-    os.environ.pop(name, None) reads the value, then deletes it: a name another
-    thread deletes in between raised KeyError in a Step Functions thread (CI's
-    States.Runtime 'AWS_LAMBDA_FUNCTION_NAME')."""
-    with contextlib.suppress(KeyError):
-        del os.environ[name]
-
-
-def _environ_snapshot() -> dict[str, str]:
-    """A copy of os.environ, taken name by name.
-
-    dict(os.environ) lists the names, then reads each: a name another thread
-    removes in between (a test's monkeypatch teardown while an execution's
-    thread runs a task) raised KeyError inside the Step Functions interpreter.
-    """
-    snapshot = {}
-    for name in list(os.environ):
-        value = os.environ.get(name)
-        if value is not None:
-            snapshot[name] = value
-    return snapshot
+def _layer_for(spec: FunctionSpec) -> dict[str, str | None]:
+    """What the function sees over the process: its template variables and the runtime's;
+    hidden (None): what only other functions are given, and what Lambda never has."""
+    hidden = {name for other in REGISTRY.functions.values() for name in other.environment}
+    hidden.update(_REMOVED_FROM_LAMBDA_ENV)
+    layer: dict[str, str | None] = dict.fromkeys(hidden)
+    layer.update(_runtime_variables(spec))
+    layer.update(spec.environment)
+    return layer
 
 
-def _names_shared_by_functions() -> set[str]:
-    """Names every registered function sets to one same value."""
-    specs = list(REGISTRY.functions.values())
-    if not specs:
-        return set()
-    first = specs[0].environment
-    return {
-        name
-        for name, value in first.items()
-        if all(spec.environment.get(name) == value for spec in specs[1:])
-    }
+class _EnvironLayers:
+    """Per-thread layers over os.environ: while a thread has one, its reads and writes of
+    os.environ go to the top layer (a name mapped to None is absent); other threads see
+    the process environment, untouched."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._patches: Patches | None = None
+
+    def top(self, environ: Any) -> dict[str, str | None] | None:
+        if environ is not os.environ:
+            return None  # os.environb and copies are left alone
+        stack = getattr(self._local, "stack", None)
+        return stack[-1] if stack else None
+
+    @contextmanager
+    def pushed(self, layer: dict[str, str | None]) -> Iterator[None]:
+        stack = self._local.__dict__.setdefault("stack", [])
+        stack.append(layer)
+        try:
+            yield
+        finally:
+            stack.pop()
+
+    def install(self) -> None:
+        if self._patches is not None:
+            return
+        environ_type = type(os.environ)
+        patches = Patches()
+        originals = {
+            name: getattr(environ_type, name)
+            for name in ("__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__")
+        }
+        layers = self
+
+        def getitem(environ: Any, name: str) -> str:
+            layer = layers.top(environ)
+            if layer is None or name not in layer:
+                return originals["__getitem__"](environ, name)  # type: ignore[no-any-return]
+            value = layer[name]
+            if value is None:
+                raise KeyError(name)
+            return value
+
+        def setitem(environ: Any, name: str, value: str) -> None:
+            layer = layers.top(environ)
+            if layer is None:
+                originals["__setitem__"](environ, name, value)
+            elif not isinstance(value, str):
+                raise TypeError(f"str expected, not {type(value).__name__}")
+            else:
+                layer[name] = value
+
+        def delitem(environ: Any, name: str) -> None:
+            layer = layers.top(environ)
+            if layer is None:
+                originals["__delitem__"](environ, name)
+                return
+            getitem(environ, name)  # KeyError when the function does not see it
+            layer[name] = None
+
+        def iterate(environ: Any) -> Iterator[str]:
+            layer = layers.top(environ)
+            base = list(originals["__iter__"](environ))
+            if layer is None:
+                yield from base
+                return
+            yield from (name for name in base if layer.get(name, "") is not None)
+            known = set(base)
+            yield from (n for n, v in list(layer.items()) if v is not None and n not in known)
+
+        def length(environ: Any) -> int:
+            return sum(1 for _ in iterate(environ))
+
+        for name, replacement in (
+            ("__getitem__", getitem),
+            ("__setitem__", setitem),
+            ("__delitem__", delitem),
+            ("__iter__", iterate),
+            ("__len__", length),
+        ):
+            patches.replace(environ_type, name, replacement)
+        self._patches = patches
+
+    def uninstall(self) -> None:
+        if self._patches is not None:
+            self._patches.undo()
+            self._patches = None
 
 
-def _names_owned_by_functions() -> set[str]:
-    return {name for spec in REGISTRY.functions.values() for name in spec.environment}
+ENVIRON_LAYERS = _EnvironLayers()
 
 
 def _runtime_variables(spec: FunctionSpec) -> dict[str, str]:

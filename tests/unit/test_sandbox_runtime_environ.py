@@ -1,15 +1,20 @@
-"""The sandbox runtime's environment switch survives another thread editing os.environ.
+"""The sandbox runtime shows each handler its function's environment without changing
+os.environ for anyone else.
 
-moto's Step Functions executions run in threads of their own; a test's
-fixtures (monkeypatch teardown) change os.environ meanwhile. Copying
-os.environ iterates its names and then reads each one, so a name removed
-between the two raised KeyError inside the Step Functions interpreter
-(States.Runtime "'ORGANISATION_POSTAL_ADDRESS'" in CI).
+moto's Step Functions executions run in threads of their own and build botocore
+clients there (botocore copies os.environ: names, then each value). When every call
+switched the process environment, a name removed meanwhile raised KeyError inside the
+Step Functions interpreter (States.Runtime 'AWS_LAMBDA_FUNCTION_NAME' and
+'ORGANISATION_POSTAL_ADDRESS' in CI), and the template's shared variables stayed set
+after a sandbox closed (a unit test of the sweep then wrote to the closed sandbox's
+MAIL_BUCKET: NoSuchBucket).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,88 +23,78 @@ from staycertified_sandbox import runtime
 from staycertified_sandbox.runtime import FunctionSpec
 
 
-class _VanishingEnviron(dict[str, str]):
-    """os.environ as another thread leaves it: one name disappears while it is being copied."""
-
-    def __init__(self, data: dict[str, str], vanishing: str) -> None:
-        super().__init__(data)
-        self.vanishing = vanishing
-
-    def __iter__(self) -> Iterator[str]:
-        names = list(super().__iter__())
-        if self.vanishing in self:
-            super().pop(self.vanishing)  # removed after the names were listed
-        return iter(names)
-
-    def keys(self):  # type: ignore[override]  # dict(mapping) copies through keys()
-        return list(iter(self))
-
-
-def test_the_environment_switch_tolerates_a_name_removed_meanwhile(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    environ = _VanishingEnviron(
-        {"KEEP": "1", "ORGANISATION_POSTAL_ADDRESS": "x"}, vanishing="ORGANISATION_POSTAL_ADDRESS"
-    )
-    monkeypatch.setattr(runtime.os, "environ", environ)
-    spec = FunctionSpec(
-        logical_id="F",
-        name="f",
-        arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+def _spec(tmp_path: Path, name: str, **environment: str) -> FunctionSpec:
+    return FunctionSpec(
+        logical_id=name.upper(),
+        name=name,
+        arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
         code_dir=tmp_path,
         handler="app.handler",
-        environment={"TABLE_NAME": "t"},
-        layer_dirs=(),
-        region="us-east-1",
-        memory_mb=128,
+        environment=environment,
     )
-    with runtime._function_environment(spec):
-        assert environ["TABLE_NAME"] == "t"
-    assert environ["KEEP"] == "1"
-    assert "TABLE_NAME" not in environ
 
 
-class _RacedEnviron(MutableMapping[str, str]):
-    """os.environ as os._Environ behaves: pop() reads, then deletes; another thread
-    deletes `raced` in between."""
-
-    def __init__(self, data: dict[str, str], raced: str) -> None:
-        self.data, self.raced = dict(data), raced
-
-    def __getitem__(self, name: str) -> str:
-        return self.data[name]
-
-    def __setitem__(self, name: str, value: str) -> None:
-        self.data[name] = value
-
-    def __delitem__(self, name: str) -> None:
-        if name == self.raced:
-            self.raced = ""
-            del self.data[name]
-            raise KeyError(name)  # the other thread's delete came first
-        del self.data[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self.data))
-
-    def __len__(self) -> int:
-        return len(self.data)
+@pytest.fixture
+def layers(tmp_path: Path) -> Iterator[tuple[FunctionSpec, FunctionSpec]]:
+    mine = _spec(tmp_path, "mine", TABLE_NAME="t", MAIL_BUCKET="mail")
+    other = _spec(tmp_path, "other", STATE_MACHINE_ARN="arn:sm", MAIL_BUCKET="mail")
+    runtime.register([mine, other])
+    runtime.ENVIRON_LAYERS.install()
+    yield mine, other
+    runtime.ENVIRON_LAYERS.uninstall()
+    runtime.unregister()
 
 
-def test_the_environment_switch_tolerates_a_name_deleted_by_another_thread_meanwhile(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_the_handler_sees_its_function_environment_and_nothing_of_the_others(
+    layers: tuple[FunctionSpec, FunctionSpec], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    environ = _RacedEnviron({"KEEP": "1"}, raced="AWS_LAMBDA_FUNCTION_NAME")
-    monkeypatch.setattr(runtime.os, "environ", environ)
-    spec = FunctionSpec(
-        logical_id="F",
-        name="f",
-        arn="arn:aws:lambda:us-east-1:123456789012:function:f",
-        code_dir=tmp_path,
-        handler="app.handler",
-        environment={"TABLE_NAME": "t"},
-    )
-    with runtime._function_environment(spec):
-        assert environ["AWS_LAMBDA_FUNCTION_NAME"] == "f"
-    assert "AWS_LAMBDA_FUNCTION_NAME" not in environ
-    assert environ["KEEP"] == "1"
+    mine, _ = layers
+    monkeypatch.setenv("STATE_MACHINE_ARN", "left over by a test")
+    monkeypatch.setenv("AWS_PROFILE", "someone")
+    with runtime._function_environment(mine):
+        assert os.environ["TABLE_NAME"] == "t"
+        assert os.environ["AWS_LAMBDA_FUNCTION_NAME"] == "mine"
+        assert os.getenv("STATE_MACHINE_ARN") is None  # only the other function has it
+        assert "AWS_PROFILE" not in os.environ  # Lambda has no profile
+        assert dict(os.environ)["MAIL_BUCKET"] == "mail"
+        assert len(os.environ) == len(list(os.environ))
+        os.environ["SET_BY_HANDLER"] = "1"
+        del os.environ["TABLE_NAME"]
+        assert "TABLE_NAME" not in os.environ and os.environ["SET_BY_HANDLER"] == "1"
+    assert os.environ["STATE_MACHINE_ARN"] == "left over by a test"
+    assert "SET_BY_HANDLER" not in os.environ
+
+
+def test_other_threads_never_see_the_process_environment_change_during_a_call(
+    layers: tuple[FunctionSpec, FunctionSpec],
+) -> None:
+    mine, _ = layers
+    before = dict(os.environ)
+    seen: list[dict[str, str]] = []
+    inside, read = threading.Event(), threading.Event()
+
+    def other_thread() -> None:
+        inside.wait(5)
+        seen.append(os.environ.copy())  # botocore's copy: names, then each value
+        read.set()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    with runtime._function_environment(mine):
+        inside.set()
+        assert read.wait(5)
+    thread.join(5)
+    assert seen == [before]
+    assert dict(os.environ) == before  # nothing left behind (MAIL_BUCKET, TABLE_NAME)
+
+
+def test_a_nested_call_sees_its_own_function_then_the_caller_again(
+    layers: tuple[FunctionSpec, FunctionSpec],
+) -> None:
+    mine, other = layers
+    with runtime._function_environment(mine):
+        with runtime._function_environment(other):
+            assert os.environ["STATE_MACHINE_ARN"] == "arn:sm"
+            assert "TABLE_NAME" not in os.environ
+        assert os.environ["AWS_LAMBDA_FUNCTION_NAME"] == "mine"
+        assert "STATE_MACHINE_ARN" not in os.environ

@@ -224,6 +224,19 @@ export function useRoute(defaultRoute) {
   return route;
 }
 
+// A review's workflow (a Step Functions execution) carries on after the API answers a
+// decision or a submission: read again until the workflow has recorded its next step
+// (the newest history event is the workflow's), for about ten seconds at most.
+export async function untilWorkflowMoved(load, before, workflow = "recertification-review") {
+  const moved = (a) => a.history.length > before.history.length && a.history[a.history.length - 1].by === workflow;
+  let current = await load();
+  for (let tries = 1; tries < 25 && !moved(current); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    current = await load();
+  }
+  return current;
+}
+
 /** Loads once per `deps`; returns [data, error, reload]. */
 export function useLoad(load, deps = []) {
   const [state, setState] = useState({ data: null, error: null });

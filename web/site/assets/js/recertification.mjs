@@ -1,7 +1,7 @@
 // The member's recertification (R23, R28-R33): start an application (route choice with
 // R23 explained), attach a proof per activity, pay the fee, submit, follow its progress.
 import { GROUP_TITLES, Question, readAnswers } from "./eligibility-form.mjs";
-import { Alert, Field, Loading, api, config, day, fieldErrors, html, money, useLoad, useState, words } from "./lib.mjs";
+import { Alert, Field, Loading, api, config, day, fieldErrors, html, money, untilWorkflowMoved, useLoad, useState, words } from "./lib.mjs";
 import { Uploader } from "./uploads.mjs";
 
 const STEP_TEXT = {
@@ -216,7 +216,8 @@ function ApplyForm({ c, path }) {
 // ------------------------------------------------------------ following an application
 
 function Application({ me, path, applicationId }) {
-  const [app, error, reload] = useLoad(() => api("GET", path(`/recertifications/${encodeURIComponent(applicationId)}`)), [applicationId]);
+  const read = () => api("GET", path(`/recertifications/${encodeURIComponent(applicationId)}`));
+  const [app, error, reload] = useLoad(read, [applicationId]);
   const [problem, setProblem] = useState(null);
   const [done, setDone] = useState(null);
   if (error) return html`<${Alert} error=${error} />`;
@@ -226,8 +227,9 @@ function Application({ me, path, applicationId }) {
     setProblem(null);
     setDone(null);
     try {
-      const answer = await api("POST", path(`/recertifications/${encodeURIComponent(applicationId)}/submit`));
-      setDone(`Submitted: ${words(answer.status)}.`);
+      await api("POST", path(`/recertifications/${encodeURIComponent(applicationId)}/submit`));
+      const checked = await untilWorkflowMoved(read, app);
+      setDone(`Submitted: ${words(checked.status)}.`);
       reload();
     } catch (err) {
       setProblem(fieldErrors(err)._form || err.message);

@@ -1,6 +1,6 @@
 // Staff: the recertification queue (oldest first), an application with its proofs shown
 // inline, the felony review (R30) and the decision (R32: approve, or reject with reasons).
-import { Alert, Field, Loading, api, day, fieldErrors, html, money, useLoad, useState, words } from "./lib.mjs";
+import { Alert, Field, Loading, api, day, fieldErrors, html, money, untilWorkflowMoved, useLoad, useState, words } from "./lib.mjs";
 import { DocumentViewer } from "./staff-audit.mjs";
 
 const STATES = ["AWAITING_STAFF_REVIEW", "FELONY_REVIEW", "INCOMPLETE", "AUTHORIZED_TO_TEST", "RECERTIFIED", "REJECTED", "EXPIRED"];
@@ -48,7 +48,7 @@ function FelonyForm({ app, onDone }) {
     try {
       await api("POST", `/staff/recertifications/${encodeURIComponent(app.applicationId)}/felony-review`, { decision, reason: form.elements.felonyReason.value });
       setErrors({});
-      onDone();
+      await onDone();
     } catch (err) {
       setErrors(fieldErrors(err));
     }
@@ -73,7 +73,7 @@ function DecisionForm({ app, onDone }) {
     try {
       await api("POST", `/staff/recertifications/${encodeURIComponent(app.applicationId)}/decision`, { decision, reasons });
       setErrors({});
-      onDone();
+      await onDone();
     } catch (err) {
       setErrors(fieldErrors(err, { REJECTION_REASONS_REQUIRED: "reasons" }));
     }
@@ -92,8 +92,19 @@ function DecisionForm({ app, onDone }) {
 
 export function RecertApplicationPage({ args }) {
   const applicationId = decodeURIComponent(args[0] || "");
-  const [app, error, reload] = useLoad(() => api("GET", `/staff/recertifications/${encodeURIComponent(applicationId)}`), [applicationId]);
+  const read = () => api("GET", `/staff/recertifications/${encodeURIComponent(applicationId)}`);
+  const [app, error, reload] = useLoad(read, [applicationId]);
   const [open, setOpen] = useState(null);
+  const [moving, setMoving] = useState(false);
+  async function decided() {
+    setMoving(true);
+    try {
+      await untilWorkflowMoved(read, app);
+    } finally {
+      setMoving(false);
+      reload();
+    }
+  }
   if (error) return html`<${Alert} error=${error} />`;
   if (!app) return html`<${Loading} what="Loading the application" />`;
   return html`<h1>Application ${app.applicationId} <small>${app.memberId} · ${app.certificateNumber}</small></h1>
@@ -121,8 +132,9 @@ export function RecertApplicationPage({ args }) {
       ? html`<section class="panel"><h2>Exam</h2><p>Authorisation ${app.exam.authorizationId}, valid until ${day(app.exam.validUntil)}.</p>
           <ul>${app.exam.attempts.map((t) => html`<li>${day(t.takenOn)}: ${t.result}</li>`)}</ul></section>`
       : null}
-    ${app.status === "FELONY_REVIEW" && app.felonyReview ? html`<${FelonyForm} app=${app} onDone=${reload} />` : null}
-    ${app.status === "AWAITING_STAFF_REVIEW" ? html`<${DecisionForm} app=${app} onDone=${reload} />` : null}
+    ${moving ? html`<p role="status">Decision recorded; the review is moving on…</p>` : null}
+    ${!moving && app.status === "FELONY_REVIEW" && app.felonyReview ? html`<${FelonyForm} app=${app} onDone=${decided} />` : null}
+    ${!moving && app.status === "AWAITING_STAFF_REVIEW" ? html`<${DecisionForm} app=${app} onDone=${decided} />` : null}
     <section class="panel"><h2>History</h2>
       <ol class="history">${app.history.map((h) => html`<li>${day(h.on)}: ${words(h.event)} — ${h.by}</li>`)}</ol>
     </section>`;
