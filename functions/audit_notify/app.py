@@ -17,10 +17,8 @@ def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
 
     item = AuditItem.model_validate(event)
     result = notify_case(item, ports or default_ports())
-    logger.info(
-        "audit notice",
-        extra={"runId": item.run_id, "caseId": item.case_id, "outcomes": result["outcomes"]},
-    )
+    # no case id: it names a certificate (AUD-<year>-<certificate number>), personal data
+    logger.info("audit notice", extra={"runId": item.run_id, "outcomes": result["outcomes"]})
     sent = sum(1 for outcome in result["outcomes"].values() if outcome == "SENT")
     metrics.add_metric(name="AuditNoticesSent", unit="Count", value=sent)
     return result

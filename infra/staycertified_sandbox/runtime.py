@@ -18,7 +18,13 @@ targets wired by the sandbox) ends in `_invoke_in_process`, which:
   not wait for work another thread would run in a handler (it would deadlock);
 - returns `(payload_json, errored, logs)`; an exception becomes the payload
   AWS returns (`errorType` = the exception class name), so ASL Retry/Catch on
-  class names behave as in AWS.
+  class names behave as in AWS;
+- keeps in `Invocation.logs` what Lambda would ship to CloudWatch for the call:
+  everything the handler's thread writes to sys.stdout/sys.stderr while it runs,
+  every log record any logger of that thread is handed (taken in `Logger.handle`,
+  before any filter or handler, so whatever Powertools does to the handlers, with
+  every attribute and the exception text), and the runtime's report of an uncaught
+  exception. The third element (moto's LogResult) is its last 4 KB, as in AWS.
 
 Timeouts are not enforced (the call runs to completion); `Invocation.duration`
 tells how long it took.
@@ -28,7 +34,9 @@ from __future__ import annotations
 
 import decimal
 import importlib.util
+import io
 import json
+import logging
 import os
 import sys
 import threading
@@ -36,7 +44,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -82,6 +90,19 @@ class Invocation:
     duration: float = 0.0
     # Every AWS API call the handler made: (IAM service prefix, operation, parameters).
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # What Lambda would ship to CloudWatch: stdout/stderr text and every log record.
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def logs(self) -> str:
+        """The call's log stream as CloudWatch would hold it (START .. END)."""
+        report = ""
+        if self.failed:
+            report = f"[ERROR] {self.error_type}: {self.error_message}\n{self.traceback or ''}"
+        body = "".join(self.output)
+        return (
+            f"START RequestId: {self.request_id}\n{body}{report}END RequestId: {self.request_id}\n"
+        )
 
     @property
     def failed(self) -> bool:
@@ -149,6 +170,7 @@ def install() -> None:
     _installed = Patches()
     _installed.replace(LambdaFunction, "_invoke_lambda", _invoke_lambda)
     _record_api_calls(_installed)
+    _record_log_records(_installed)
     ENVIRON_LAYERS.install()
 
 
@@ -177,6 +199,81 @@ def _record_api_calls(patches: Patches) -> None:
     patches.replace(BaseClient, "_make_api_call", _make_api_call)
 
 
+def _record_log_records(patches: Patches) -> None:
+    """Every log record a handler's thread makes lands in its Invocation's output, taken
+    where a logger is handed it: before the logger's filters and its handlers (Powertools
+    puts a filter on the root logger's handlers that drops its records there)."""
+    original = logging.Logger.handle
+
+    def handle(self: logging.Logger, record: logging.LogRecord) -> None:
+        stack = getattr(_current, "stack", None)
+        if stack:
+            stack[-1].output.append(_record_text(record))
+        original(self, record)
+
+    patches.replace(logging.Logger, "handle", handle)
+
+
+def _record_text(record: logging.LogRecord) -> str:
+    """One record as text: its message, every attribute (extra keys included) and the
+    exception it carries, whatever formatter would have written it."""
+    attributes = {k: v for k, v in record.__dict__.items() if k not in ("msg", "args")}
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # logging reports such a record itself
+        message = str(record.msg)
+    exception = ""
+    if record.exc_info:
+        exception = "".join(traceback.format_exception(*record.exc_info))
+    return f"{record.levelname} {message} {attributes!r}\n{exception}"
+
+
+class _ThreadOutput(io.TextIOBase):
+    """sys.stdout/sys.stderr while a handler runs: what a thread inside a handler writes
+    is kept in that invocation's output, and everything goes on to the stream it wraps."""
+
+    def __init__(self, wrapped: Any) -> None:
+        super().__init__()
+        self.wrapped = wrapped
+
+    def write(self, text: str) -> int:
+        stack = getattr(_current, "stack", None)
+        if stack:
+            stack[-1].output.append(text)
+        try:
+            return int(self.wrapped.write(text))
+        except ValueError:  # a stream closed since (pytest's capture of an earlier test)
+            return len(text)
+
+    def flush(self) -> None:
+        with suppress(ValueError):
+            self.wrapped.flush()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.wrapped, "encoding", "utf-8"))
+
+    def isatty(self) -> bool:
+        return False
+
+
+@contextmanager
+def _thread_output() -> Iterator[None]:
+    """sys.stdout and sys.stderr wrapped for the call (the outermost call wraps them)."""
+    saved = {name: getattr(sys, name) for name in ("stdout", "stderr")}
+    installed = {}
+    for name, stream in saved.items():
+        if not isinstance(stream, _ThreadOutput):
+            installed[name] = _ThreadOutput(stream)
+            setattr(sys, name, installed[name])
+    try:
+        yield
+    finally:
+        for name, wrapper in installed.items():
+            if getattr(sys, name) is wrapper:
+                setattr(sys, name, saved[name])
+
+
 def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:
     if isinstance(event, str | bytes):
         event = json.loads(event or "{}")
@@ -188,13 +285,12 @@ def invoke_in_process(spec: FunctionSpec, event: Any) -> tuple[str, bool, str]:
         stack = _current.__dict__.setdefault("stack", [])
         stack.append(record)
         try:
-            with _function_environment(spec):
+            with _function_environment(spec), _thread_output():
                 payload, errored = _call_handler(spec, event, request_id, record)
         finally:
             stack.pop()
     record.duration = time.perf_counter() - started
-    logs = f"START RequestId: {request_id}\n{record.traceback or ''}END RequestId: {request_id}\n"
-    return payload, errored, logs
+    return payload, errored, record.logs[-4096:]  # LogResult: the last 4 KB, as in AWS
 
 
 def _call_handler(

@@ -33,6 +33,7 @@ from .api import (
     NOT_FOUND,
     UNAUTHORIZED,
     Request,
+    Route,
     build_event,
     find_route,
     iam_context,
@@ -340,7 +341,13 @@ class Sandbox:
         return self._event_tap.events() if self._event_tap else []
 
     @property
+    def routes(self) -> list[Route]:
+        """Every HTTP route of the template (.route_key, .function, .authorizer, .iam)."""
+        return list(self._routes)
+
+    @property
     def invocations(self) -> list[runtime.Invocation]:
+        """Every handler call so far (.function, .event, .logs: what CloudWatch would get)."""
         return list(runtime.REGISTRY.invocations)
 
     @property

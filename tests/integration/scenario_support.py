@@ -49,3 +49,15 @@ def certification(body: dict[str, Any]) -> dict[str, Any]:
 
 def reason_codes(cert: dict[str, Any]) -> set[tuple[str, str]]:
     return {(r["rule"], r["code"]) for r in cert["reasons"]}
+
+
+# R31 route by work experience: what an exam applicant's eligibility answers say.
+ELIGIBLE_BY_WORK = {
+    "work": {
+        "ma_months_in_last_84": 70,
+        "instructor_months_in_last_84": 0,
+        "clinical_duties": True,
+        "administrative_duties": True,
+        "high_school_diploma": True,
+    }
+}

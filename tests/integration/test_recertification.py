@@ -17,7 +17,7 @@ import pytest
 from staycertified_sandbox import Sandbox
 
 from .renewal_support import table_items
-from .scenario_support import certification, education, row
+from .scenario_support import ELIGIBLE_BY_WORK, certification, education, row
 
 START = date(2026, 3, 2)
 PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -255,17 +255,6 @@ def test_r30_felony_denied_rejects_the_application_with_the_reason(sb: Sandbox) 
 
 
 # ---------------------------------------------------------------- exam route
-
-
-ELIGIBLE_BY_WORK = {
-    "work": {
-        "ma_months_in_last_84": 70,
-        "instructor_months_in_last_84": 0,
-        "clinical_duties": True,
-        "administrative_duties": True,
-        "high_school_diploma": True,
-    }
-}
 
 
 def test_r31_exam_fail_then_pass_recertifies_as_of_the_day_taken(sb: Sandbox) -> None:

@@ -76,7 +76,7 @@ def inspect(table: Any, member_id: str, case_id: str) -> dict[str, Any]:
 
     case = get_audit_case(table, member_id, case_id)
     if case is None:
-        raise LookupError(f"audit case {case_id} not found")
+        raise LookupError("audit case not found")  # its id names a certificate: not logged
     return {"status": case.status.value}
 
 
@@ -100,11 +100,11 @@ def outcome(table: Any, member_id: str, case_id: str, status: str, ports: Any) -
 
     loaded = load_case(table, member_id, case_id)
     if loaded is None or loaded.case.status.value != status:
-        raise LookupError(f"audit case {case_id} is not {status}")
+        raise LookupError(f"audit case is not {status}")  # the id names a certificate
     ports = dataclasses.replace(ports, today=loaded.case.decided_on)  # R40: the decision's day
     sent = outcome_notices.send_outcome(loaded, ports)
     consequences: dict[str, Any] = {}
     if status == "FAILED":
         consequences = outcome_notices.recertification_required(loaded, ports)
-    logger.info("audit outcome", extra={"caseId": case_id, "status": status, "sent": sent})
+    logger.info("audit outcome", extra={"status": status, "sent": sent})  # no case id: personal
     return {"caseId": case_id, "outcome": status, "notices": sent, **consequences}

@@ -153,7 +153,8 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
         metrics.add_metric(name="PaymentRefused", unit="Count", value=1)
         return _answer(status_of(error.code), error.body())
     metrics.add_metric(name="InvoicesPaid", unit="Count", value=1)
-    logger.info("payment applied", extra={"invoiceId": notification.invoice_id})
+    # the provider's payment id, not the invoice id (INV-<certificate number>-<year>: personal)
+    logger.info("payment applied", extra={"paymentId": notification.payment_id})
     return _answer(200, answer)
 
 
