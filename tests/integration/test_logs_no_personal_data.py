@@ -252,7 +252,7 @@ def audit_case(sb: Sandbox, story: Story) -> None:
     )
     assert len(selected) == 1, selected
     who, case = selected[0]["memberId"], selected[0]["caseId"]
-    [member] = [m for m in POOL if m["member_id"] == who]
+    [member] = [m for m in MEMBERS if m["member_id"] == who]  # one of POOL
     status, opened = sb.api("GET", f"/members/{who}/audits/{case}", as_member=who)
     assert status == 200, opened
     documents = [
