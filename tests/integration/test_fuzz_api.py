@@ -2,13 +2,18 @@
 
 For every route: random and mutated requests. Whatever comes in, the answer is
 never a 5xx; a body the document says is invalid never gets a 2xx; every error
-has the one error shape. Validity is judged by the committed document itself
+has the one error shape. The generators also make hostile input (issue 10, item
+6): free text with controls, ANSI escapes, CR/LF, bidi overrides, zero-width
+characters, markup and lone surrogates (stored only normalised, or refused), and
+raw bodies nested thousands deep, with 5000-digit numbers or bytes that are not
+UTF-8 (a 400 with a body code on every route of the template, signed webhooks too). Validity is judged by the committed document itself
 (jsonschema, formats checked), so the document and the code cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -20,6 +25,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
 from staycertified_sandbox import Sandbox
+from staycertified_sandbox.api import Route, routes_from_template
+from staycertified_sandbox.sandbox import ACCOUNT, DEFAULT_TEMPLATE
+from staycertified_sandbox.template import translate
 
 from .scenario_support import row
 
@@ -65,6 +73,49 @@ def check_answer(status: int, body: Any) -> None:
 
 
 # ---------------------------------------------------------------- strategies
+
+# text a member may paste, or an attacker type (issue 10, item 6)
+HOSTILE_PIECES = [
+    "\x00",
+    "\x1b[31m",
+    "\r\n",
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\ufeff",
+    "\ud800",  # a lone surrogate: no Unicode character
+    "<script>alert(1)</script>",
+    "e\u0301",  # decomposed: stored NFC
+    "\u00a0 \t ",
+    "Zoë O'Brien-Smith",
+]
+hostile_text = st.lists(
+    st.sampled_from(HOSTILE_PIECES) | st.text(max_size=6), min_size=1, max_size=4
+).map("".join)
+free_text = st.text(min_size=1, max_size=40) | hostile_text
+
+
+def raw_hostile_bodies() -> st.SearchStrategy[str | bytes]:
+    """Bodies that break a naive parser: deep nesting, huge numbers, bytes not UTF-8."""
+    return (
+        st.integers(33, 5000).map(lambda n: '{"a":' * n)
+        | st.integers(33, 3000).map(lambda n: "[" * n + "]" * n)
+        | st.integers(41, 6000).map(lambda n: '{"quantity": ' + "9" * n + "}")
+        | st.binary(max_size=8).map(lambda b: b'{"title":"' + b + b'\xff"}')
+        | st.sampled_from(['{"title": "\\ud800"}', '{"quantity": NaN}', "[Infinity]"])
+    )
+
+
+def printable_as_stored(value: str) -> bool:
+    """What a stored text may contain: no control or invisible format character."""
+    import unicodedata
+
+    return not any(
+        unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")
+        or (unicodedata.category(c) == "Cf" and c not in "\u200c\u200d")
+        for c in value
+    )
+
 
 # values a lax parser would coerce: the document does not allow them
 coercible = st.sampled_from(
@@ -122,13 +173,13 @@ def mutated(
 activity_ok = st.fixed_dictionaries(
     {
         "category": st.sampled_from(["PROFESSIONAL_EDUCATION", "AUTHORSHIP"]),
-        "title": st.text(min_size=1, max_size=40),
+        "title": free_text,
         "completedOn": in_cycle,
         "quantity": st.decimals(min_value="0.25", max_value=40, places=2).map(float),
         "unit": st.sampled_from(["CONTACT_HOUR", "CEU", "ITEM"]),
         "qualifies": st.sampled_from(["JOB_PERFORMANCE", "HEALTHCARE_KNOWLEDGE"]),
     },
-    optional={"provider": st.text(max_size=20), "firstDelivery": st.booleans()},
+    optional={"provider": st.text(max_size=20) | hostile_text, "firstDelivery": st.booleans()},
 )
 activity_bodies = mutated(
     activity_ok,
@@ -136,7 +187,7 @@ activity_bodies = mutated(
         "category": enum_or_junk("ActivityIn", "category"),
         "unit": enum_or_junk("ActivityIn", "unit"),
         "qualifies": enum_or_junk("ActivityIn", "qualifies"),
-        "title": json_values,
+        "title": json_values | hostile_text,
         "completedOn": date_like,
         "periodStart": date_like,
         "periodEnd": date_like,
@@ -154,11 +205,15 @@ attestation_bodies = mutated(
                 min_size=1,
                 max_size=3,
             ),
-            "signedBy": st.text(min_size=1, max_size=20),
+            "signedBy": free_text,
             "affirmed": st.booleans(),
         }
     ),
-    {"pointsByCategory": json_values, "signedBy": json_values, "affirmed": json_values},
+    {
+        "pointsByCategory": json_values,
+        "signedBy": json_values | hostile_text,
+        "affirmed": json_values,
+    },
 )
 payment_bodies = mutated(
     st.fixed_dictionaries(
@@ -188,10 +243,15 @@ def is_valid(component: str, body: Any) -> bool:
 def test_record_activity_never_5xx_and_never_accepts_an_invalid_body(
     sb: Sandbox, body: Any
 ) -> None:
+    from staycertified.api.text import normalise
+
     status, answer = sb.api("POST", "/members/FUZZ/activities", body, as_member="FUZZ")
     check_answer(status, answer)
     if not is_valid("ActivityIn", body):
         assert status >= 400, (body, answer)
+    if status == 201:  # stored normalised, never as given
+        assert answer["title"] == normalise(body["title"]), (body, answer)
+        assert printable_as_stored(answer["title"] + answer["provider"]), answer
 
 
 @FUZZ
@@ -442,12 +502,10 @@ recertification_bodies = mutated(
             "certificateNumber": st.sampled_from(["RMA-FUZZRR", "RMA-FUZZ", "RMA-NOPE"]),
             "route": st.sampled_from(["CCP", "EXAM", "BOTH"]),
             "felonyConviction": st.booleans(),
-            "attestation": st.fixed_dictionaries(
-                {"signedName": st.text(min_size=1, max_size=30), "signedOn": date_like}
-            ),
+            "attestation": st.fixed_dictionaries({"signedName": free_text, "signedOn": date_like}),
         },
         optional={
-            "felonyExplanation": st.text(max_size=40),
+            "felonyExplanation": st.text(max_size=40) | hostile_text,
             "activities": st.lists(recert_activity, max_size=3),
             "eligibility": eligibility_answers,
         },
@@ -616,4 +674,60 @@ def test_exam_webhook_never_5xx_and_refusals_write_nothing(
     assert status >= 400 and set(answer) >= {"code", "message"}, answer
     if signing != "signed":
         assert status == 401, answer
+    assert table_items(sb) == before
+
+
+# ---------------------------------------------------------------- hostile raw bodies (issue 10)
+
+
+def template_routes() -> list[Route]:
+    return routes_from_template(
+        translate(DEFAULT_TEMPLATE, "staycertified", "us-east-1", ACCOUNT, {})
+    )
+
+
+ROUTES = template_routes()
+
+
+def webhook_headers(sb: Sandbox, raw: bytes) -> dict[str, str]:
+    """Signed as the payment provider and as the exam vendor: each webhook reads its own."""
+    from staycertified.payments.signature import sign
+
+    secrets = sb.client("secretsmanager")
+    stamp = int(sb.now.timestamp())
+    headers = {"Content-Type": "application/json"}
+    for prefix, function, variable in (
+        ("Payment", "PaymentWebhookFunction", "PAYMENT_SECRET_ID"),
+        ("Exam", "ExamResultsWebhookFunction", "EXAM_SECRET_ID"),
+    ):
+        secret_id = sb.functions[function].environment[variable]
+        secret = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
+        headers[f"X-{prefix}-Timestamp"] = str(stamp)
+        headers[f"X-{prefix}-Signature"] = sign(secret, stamp, raw)
+    return headers
+
+
+@settings(FUZZ, max_examples=80)
+@given(route=st.sampled_from(ROUTES), raw=raw_hostile_bodies())
+def test_hostile_raw_bodies_answer_400_with_a_body_code_on_every_route(
+    sb: Sandbox, route: Route, raw: str | bytes
+) -> None:
+    """Issue 10, item 6: whatever the route (from the template), a body that is not
+    plain, bounded JSON is a 400 with its code, and writes nothing."""
+    from staycertified.api.body import CODES
+
+    from .renewal_support import table_items
+
+    path = re.sub(r"\{[^}]+\}", "FUZZ", route.path)
+    data = raw if isinstance(raw, bytes) else raw.encode()
+    before = table_items(sb)
+    status, answer = sb.api(
+        route.method,
+        path,
+        raw,
+        as_staff=True,
+        as_platform=True,
+        headers=webhook_headers(sb, data),
+    )
+    assert (status, answer.get("code")) in {(400, code) for code in CODES}, (route, answer)
     assert table_items(sb) == before

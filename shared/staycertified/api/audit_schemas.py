@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from staycertified.api.schemas import Camel, CamelIn
+from staycertified.api.text import PARAGRAPHS
 
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=500), PARAGRAPHS]
 
 
 class CycleSpan(Camel):
@@ -68,7 +69,7 @@ class AuditCaseList(Camel):
 class ItemDecisionIn(CamelIn):
     decision: Literal["VERIFIED", "REJECTED"]
     points: Annotated[Decimal, Field(ge=0, le=1000, max_digits=7, decimal_places=2)] | None = None
-    reason: Annotated[str, StringConstraints(max_length=500, strip_whitespace=True)] = ""
+    reason: Annotated[str, StringConstraints(max_length=500), PARAGRAPHS] = ""
 
 
 class ExtensionIn(CamelIn):

@@ -2,7 +2,10 @@
 
 - `RuleViolations` / `DomainError` (something the caller can fix) → 422, every
   failed rule listed with its id and stable code (STYLE §4).
-- request validation (malformed JSON, wrong types) → 400 `VALIDATION_FAILED`.
+- request validation (wrong types, missing fields) → 400 `VALIDATION_FAILED`; free
+  text refused for one reason only → 400 `TEXT_NOT_PRINTABLE` / `TEXT_BLANK`.
+- a body that is not plain, bounded JSON → 400 `BODY_NOT_UTF8`, `BODY_NOT_JSON`,
+  `BODY_TOO_DEEP`, `NUMBER_TOO_LONG` (`staycertified.api.body`), on every route.
 - a member the caller may not read answers exactly like an unknown one → 404
   `NOT_FOUND` (R37, R38): same status, same body.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from staycertified.api import body, text
 from staycertified.domain.errors import DomainError, RuleViolations
 
 NOT_FOUND = "NOT_FOUND"
@@ -26,6 +30,10 @@ NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
 # (the payments' refusals); a code not listed here answers 422.
 STATUS_BY_CODE = {
     VALIDATION_FAILED: 400,
+    # a body that is not plain, bounded JSON
+    **{code: 400 for code in body.CODES},
+    # free text that cannot be shown as it was meant (staycertified.api.text)
+    **{code: 400 for code in text.CODES},
     "INVOICE_NOT_FOUND": 404,
     "CERTIFICATION_NOT_FOUND": 404,
     "INVOICE_ALREADY_PAID": 409,
@@ -33,6 +41,7 @@ STATUS_BY_CODE = {
     "PAYMENT_ID_REUSED": 409,
     "WRONG_AMOUNT": 422,
     "FEE_NOT_REFUNDABLE": 422,
+    "PAID_AT_IMPLAUSIBLE": 422,
 }
 
 
@@ -81,4 +90,7 @@ def from_validation(errors: list[dict[str, Any]]) -> ApiError:
         loc = ".".join(str(part) for part in error.get("loc", ()))
         code = str(error.get("type", "invalid")).upper()
         items.append({"rule": "", "code": code, "message": f"{loc}: {error.get('msg', 'invalid')}"})
-    return ApiError(400, VALIDATION_FAILED, "The request is not valid.", items)
+    # free text refused for one reason only: that reason is the answer's code
+    codes = {item["code"] for item in items}
+    code = codes.pop() if len(codes) == 1 and codes <= set(text.CODES) else VALIDATION_FAILED
+    return ApiError(400, code, "The request is not valid.", items)

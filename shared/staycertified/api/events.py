@@ -15,6 +15,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 
+from staycertified.api.text import LINE
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
 
 
@@ -29,7 +31,7 @@ class CourseCompleted(BaseModel):
     member_id: Id
     certificate_number: Id | None = None
     course_id: Id
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300), LINE]
     contact_hours: Annotated[Decimal, Field(gt=0, le=1000)] | None = None
     ceu: Annotated[Decimal, Field(gt=0, le=100)] | None = None
     completed_on: date

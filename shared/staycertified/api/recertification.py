@@ -18,8 +18,9 @@ from staycertified.api.schemas import (
     Text,
     WireDate,
 )
+from staycertified.api.text import PARAGRAPHS
 
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000), PARAGRAPHS]
 
 
 class SignedAttestation(CamelIn):

@@ -39,7 +39,12 @@ def _error_responses(*statuses: int) -> dict[int, Any]:
     from staycertified.api.schemas import ErrorBody
 
     described = {
-        400: "The request is malformed (VALIDATION_FAILED).",
+        400: (
+            "The request is malformed (VALIDATION_FAILED); free text with control or "
+            "invisible characters (TEXT_NOT_PRINTABLE) or nothing visible (TEXT_BLANK); "
+            "a body that is not plain, bounded JSON (BODY_NOT_UTF8, BODY_NOT_JSON, "
+            "BODY_TOO_DEEP, NUMBER_TOO_LONG)."
+        ),
         401: "No authenticated caller (UNAUTHORIZED).",
         403: "Staff only (FORBIDDEN).",
         404: "Unknown, or not the caller's (NOT_FOUND): the same answer for both.",
@@ -660,9 +665,27 @@ def handle(
     table: "Table | None",
     time_zone: str,
 ) -> dict[str, Any]:
-    """Resolves one HTTP API event with its dependencies in the resolver context."""
+    """Resolves one HTTP API event with its dependencies in the resolver context.
+    A body that is not plain, bounded JSON is refused first, on every route
+    (`staycertified.api.body`): 400 with its stable code, nothing read or written."""
+    from staycertified.api import body
+
+    try:
+        body.check_event(event)
+    except body.BodyRefused as refused:
+        return refusal(errors.ApiError(400, refused.code, refused.message))
     app.append_context(table=table, time_zone=time_zone)
     return app.resolve(event, context)
+
+
+def refusal(error: errors.ApiError) -> dict[str, Any]:
+    """An error answer built outside a route (API Gateway HTTP API, payload 2.0)."""
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": JSON},
+        "body": error.json(),
+        "isBase64Encoded": False,
+    }
 
 
 def answer(

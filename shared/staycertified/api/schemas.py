@@ -25,10 +25,12 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from staycertified.api.text import LINE
 from staycertified.domain.model import Category, Qualifies, Unit
 
 Money = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+# free text: normalised (staycertified.api.text), then bounded
+Text = Annotated[str, StringConstraints(min_length=1, max_length=300), LINE]
 CertificateNumber = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
@@ -210,7 +212,7 @@ class ActivityIn(CamelIn):
         str, Field(max_length=64, json_schema_extra={"enum": [c.value for c in Category]})
     ]
     title: Text
-    provider: Annotated[str, StringConstraints(max_length=300, strip_whitespace=True)] = ""
+    provider: Annotated[str, StringConstraints(max_length=300), LINE] = ""
     completed_on: WireDate | None = None
     period_start: WireDate | None = None
     period_end: WireDate | None = None
@@ -309,7 +311,7 @@ class StaffPaymentIn(CamelIn):
         str,
         Field(max_length=32, json_schema_extra={"enum": ["CARD", "CHECK", "MONEY_ORDER", "OTHER"]}),
     ]
-    reference: Annotated[str, StringConstraints(max_length=200)] = ""
+    reference: Annotated[str, StringConstraints(max_length=200), LINE] = ""
 
 
 class PaymentOut(Camel):
@@ -340,15 +342,14 @@ _EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,24}$"
 
 
 class AddressIn(CamelIn):
-    line1: Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
-    line2: Annotated[str, StringConstraints(max_length=120, strip_whitespace=True)] = ""
-    city: Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
-    state: Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)]
+    line1: Annotated[str, StringConstraints(min_length=1, max_length=120), LINE]
+    line2: Annotated[str, StringConstraints(max_length=120), LINE] = ""
+    city: Annotated[str, StringConstraints(min_length=1, max_length=80), LINE]
+    state: Annotated[str, StringConstraints(min_length=1, max_length=40), LINE]
     postal_code: Annotated[
         str,
-        StringConstraints(
-            min_length=1, max_length=16, strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]+$"
-        ),
+        StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9 -]+$"),
+        LINE,
     ]
     country: Annotated[
         str, StringConstraints(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
@@ -367,7 +368,7 @@ class AddressIn(CamelIn):
 class ContactIn(CamelIn):
     """The member's corrected contact details; a field left out is kept as it is."""
 
-    email: Annotated[str, StringConstraints(max_length=254, pattern=_EMAIL)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254, pattern=_EMAIL), LINE] | None = None
     address: AddressIn | None = None
 
     @model_validator(mode="after")

@@ -26,6 +26,8 @@ Both payment paths answer ``PaymentAnswer`` (``{"paymentId", "invoiceId",
 | INVOICE_ALREADY_PAID   | paid by another payment (R7)                      |
 | INVOICE_VOID           | staff: the invoice was voided (R42)               |
 | PAYMENT_ID_REUSED      | a known payment id for another invoice or amount  |
+| PAID_AT_IMPLAUSIBLE    | the provider's `paidAt` is not within the last     |
+|                        | `PAID_AT_LOOKBACK` or later than now + `PAID_AT_SKEW` |
 
 The same provider payment (same payment id) again answers the first answer and
 changes nothing (R7): the payment is recorded with a conditional Put in the same
@@ -46,7 +48,7 @@ payment.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -67,6 +69,13 @@ INVOICE_NOT_FOUND = "INVOICE_NOT_FOUND"
 PAYMENT_ID_REUSED = "PAYMENT_ID_REUSED"
 CERTIFICATION_NOT_FOUND = "CERTIFICATION_NOT_FOUND"
 PAYMENT_SUCCEEDED = "payment.succeeded"
+PAID_AT_IMPLAUSIBLE = "PAID_AT_IMPLAUSIBLE"
+
+# R6, R40: the provider tells us about a payment within seconds, and redelivers for
+# days at most; a `paidAt` older than this, or later than the request time plus the
+# signature's tolerance, is no payment date (1990, 2099, year 1 or 9999 included).
+PAID_AT_LOOKBACK = timedelta(days=30)
+PAID_AT_SKEW = timedelta(seconds=300)
 
 
 class PaymentRefused(Exception):
@@ -132,6 +141,35 @@ class ProviderPayment(BaseModel):
     amount: Decimal
     currency: str = Field(default="USD", min_length=3, max_length=3)
     reference: str = Field(default="", max_length=200)
+
+
+def paid_instant(value: Any, now: datetime) -> datetime:
+    """When the member paid (R6), in UTC: the provider's `paidAt` (ISO 8601; no offset
+    means UTC), the request time `now` when absent (R40). Refuses (`PaymentRefused`)
+    a value that is not a date-time (VALIDATION_FAILED) or lies outside
+    [now - PAID_AT_LOOKBACK, now + PAID_AT_SKEW] (PAID_AT_IMPLAUSIBLE): nothing is
+    stored as the paid date that no payment could have."""
+    if value is None or value == "":
+        return now
+    try:
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        raise PaymentRefused(VALIDATION_FAILED, "paidAt is not a date-time.") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    try:
+        instant = instant.astimezone(UTC)
+        plausible = now - PAID_AT_LOOKBACK <= instant <= now + PAID_AT_SKEW
+    except OverflowError:  # 0001-01-01T05:00+14:00 is no instant of the calendar
+        plausible = False
+    if not plausible:
+        raise PaymentRefused(
+            PAID_AT_IMPLAUSIBLE,
+            f"paidAt must lie between {PAID_AT_LOOKBACK.days} days before the request "
+            f"and {int(PAID_AT_SKEW.total_seconds())} s after it.",
+            "R6",
+        )
+    return instant
 
 
 def ignored_event(data: Any) -> dict[str, Any] | None:

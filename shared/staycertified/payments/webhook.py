@@ -14,8 +14,10 @@ event type (failed, pending, cancelled, disputed, unknown: nothing changes, R6);
 SIGNATURE_INVALID / TIMESTAMP_OUT_OF_TOLERANCE, 400 VALIDATION_FAILED, and the
 codes of ``staycertified.payments.service``. "Now" is the request time (R40).
 
-The resolver decodes the body (base64 or not) and reads the request time; the
-route checks the signature over the raw body *before* parsing it, so the body
+The route reads the raw bytes (base64 undone) and the request time, and checks
+the signature over the raw body *before* parsing it (`staycertified.api.body`:
+bounded JSON, 400 BODY_* codes; a `paidAt` outside the plausible window answers
+422 PAID_AT_IMPLAUSIBLE, `payments.service.paid_instant`), so the body
 is not a validated parameter (its schema is added to the OpenAPI document by
 `document_request_body`). The secret comes from Powertools Parameters
 (`signature.webhook_secret`).
@@ -56,11 +58,18 @@ def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
     from staycertified.api.schemas import ErrorBody, PaymentOut
 
     refused = {
-        400: "Not a payment notification, or no request time (VALIDATION_FAILED).",
+        400: (
+            "Not a payment notification, or no request time (VALIDATION_FAILED); a body "
+            "that is not plain, bounded JSON (BODY_NOT_UTF8, BODY_NOT_JSON, BODY_TOO_DEEP, "
+            "NUMBER_TOO_LONG)."
+        ),
         401: "SIGNATURE_MISSING, SIGNATURE_INVALID or TIMESTAMP_OUT_OF_TOLERANCE.",
         404: "INVOICE_NOT_FOUND.",
         409: "INVOICE_ALREADY_PAID, INVOICE_VOID or PAYMENT_ID_REUSED (R7).",
-        422: "WRONG_AMOUNT (R7) or FEE_NOT_REFUNDABLE (R6).",
+        422: (
+            "WRONG_AMOUNT (R7), FEE_NOT_REFUNDABLE (R6), or PAID_AT_IMPLAUSIBLE (R6: paidAt "
+            "more than 30 days before the request time or more than 300 s after it)."
+        ),
     }
     responses: dict[int, Any] = {
         200: {
@@ -102,16 +111,17 @@ def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
 
 
 def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
+    from staycertified.api import body as request_body
     from staycertified.observability import logger, metrics
     from staycertified.payments import signature
 
     now = _request_time(app)
     if now is None:
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
-    try:
-        body = (app.current_event.decoded_body or "").encode()
-    except (UnicodeDecodeError, ValueError):
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
+    try:  # the signature is over the bytes sent; they are read as JSON once it holds
+        body = request_body.event_bytes(app.current_event.raw_event)
+    except request_body.BodyRefused as refused:
+        return _answer(400, {"code": refused.code, "message": refused.message})
     try:
         _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
     except signature.SignatureError as error:
@@ -125,26 +135,27 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
     from pydantic import ValidationError
 
     from staycertified import config
+    from staycertified.api import body as request_body
     from staycertified.api.errors import status_of
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
     from staycertified.payments import service as billing
 
     try:
-        data = json.loads(body)
-        ignored = billing.ignored_event(data)  # R6: only a succeeded payment changes anything
-        if ignored is not None:
-            logger.info("provider event acknowledged", extra={"type": ignored["type"]})
-            return _answer(200, ignored)
+        data = request_body.loads(body)
+    except request_body.BodyRefused as refused:
+        return _answer(400, {"code": refused.code, "message": refused.message})
+    ignored = billing.ignored_event(data)  # R6: only a succeeded payment changes anything
+    if ignored is not None:
+        logger.info("provider event acknowledged", extra={"type": ignored["type"]})
+        return _answer(200, ignored)
+    try:
         notification = billing.ProviderPayment.model_validate(data)
-        paid_at = data.get("paidAt")
-        instant = datetime.fromisoformat(paid_at.replace("Z", "+00:00")) if paid_at else now
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=UTC)
     except (ValueError, ValidationError, AttributeError, TypeError):
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
-    received_on = local_date(instant, config.settings().body_time_zone)
     try:
+        instant = billing.paid_instant(data.get("paidAt"), now)
+        received_on = local_date(instant, config.settings().body_time_zone)
         answer = billing.apply_provider_payment(
             notification, received_on=received_on, table=app.context["table"]
         )

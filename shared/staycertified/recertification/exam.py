@@ -108,6 +108,7 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     from pydantic import ValidationError
 
     from staycertified import config
+    from staycertified.api import body as request_body
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
     from staycertified.payments import signature
@@ -116,10 +117,10 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     if not isinstance(epoch_ms, int | float):
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
     now = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
-    try:
-        body = (app.current_event.decoded_body or "").encode()
-    except (UnicodeDecodeError, ValueError):
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not an exam result"})
+    try:  # the signature is over the bytes sent; they are read as JSON once it holds
+        body = request_body.event_bytes(app.current_event.raw_event)
+    except request_body.BodyRefused as refused:
+        return _answer(400, {"code": refused.code, "message": refused.message})
     try:
         _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
     except signature.SignatureError as error:
@@ -127,7 +128,11 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
         logger.warning("exam webhook signature refused", extra={"code": error.code})
         return _answer(401, {"code": error.code, "message": error.message})
     try:
-        result = ExamResult.model_validate(json.loads(body))
+        data = request_body.loads(body)
+    except request_body.BodyRefused as refused:
+        return _answer(400, {"code": refused.code, "message": refused.message})
+    try:
+        result = ExamResult.model_validate(data)
     except (ValueError, ValidationError, TypeError):
         return _answer(400, {"code": "VALIDATION_FAILED", "message": "not an exam result"})
     today = local_date(now, config.settings().body_time_zone)

@@ -190,11 +190,30 @@ def by_status(
         "Limit": limit,
     }
     if start:
-        kwargs["ExclusiveStartKey"] = json.loads(start)
+        kwargs["ExclusiveStartKey"] = _start_key(start, f"RECERTSTATUS#{status.value}")
     page = table.query(**kwargs)
     cursor = page.get("LastEvaluatedKey")
     records = [_record(i) for i in page.get("Items", [])]
     return records, json.dumps(cursor, sort_keys=True) if cursor else None
+
+
+_CURSOR_KEYS = {"PK", "SK", "GSI3PK", "GSI3SK"}
+
+
+def _start_key(cursor: str, partition: str) -> dict[str, str]:
+    """A page cursor given back by a client: a key `by_status` answered for this
+    listing, or ValueError (bounded JSON: `staycertified.api.body`), never a 500."""
+    from staycertified.api.body import loads
+
+    key = loads(cursor)
+    if not (
+        isinstance(key, dict)
+        and set(key) == _CURSOR_KEYS
+        and all(isinstance(value, str) for value in key.values())
+        and key["GSI3PK"] == partition
+    ):
+        raise ValueError("not a cursor of this listing")
+    return key
 
 
 def open_expiring_before(table: Table, day: str) -> list[ApplicationRecord]:

@@ -99,6 +99,43 @@ def member_row(member_id: str = "M1", **overrides: Any) -> dict[str, str]:
     return row
 
 
+def open_invoice(table: Any, member_id: str = "M1") -> Any:
+    """A member certified 2024-03-15 with the open invoice of membership year 2026."""
+    from staycertified.domain.invoicing import make_invoice
+    from staycertified.policy import load_policy
+    from staycertified.store.invoices import create_invoice_once
+    from staycertified.store.members import load_member
+
+    load_rows(table, [member_row(member_id, certified_on="2024-03-15")], date(2026, 2, 1))
+    record = load_member(table, member_id)
+    assert record is not None
+    issued = make_invoice(
+        record.certifications[0].certification, 2026, date(2026, 2, 1), load_policy()
+    )
+    assert create_invoice_once(table, issued)
+    return issued
+
+
+def signed_webhook_event(
+    body: str, *, today: date, secret: str, base64_body: bool = False
+) -> dict[str, Any]:
+    """The payment provider's call: X-Payment-Timestamp (the request time) and signature."""
+    import base64
+
+    from staycertified.payments.signature import sign
+
+    event = http_event("POST", "/payments/webhook", today=today)
+    stamp = event["requestContext"]["timeEpoch"] // 1000
+    event["headers"] = {
+        "x-payment-timestamp": str(stamp),
+        "x-payment-signature": sign(secret, stamp, body),
+        "content-type": "application/json",
+    }
+    event["body"] = base64.b64encode(body.encode()).decode() if base64_body else body
+    event["isBase64Encoded"] = base64_body
+    return event
+
+
 def load_rows(table: Any, rows: list[dict[str, str]], today: date) -> None:
     from staycertified.store.importer import import_members
 

@@ -7,12 +7,7 @@ from typing import Any
 
 import pytest
 
-from staycertified.domain.invoicing import make_invoice
-from staycertified.policy import load_policy
-from staycertified.store.invoices import create_invoice_once
-from staycertified.store.members import load_member
-
-from .support import answer, function_module, http_event, load_rows, member_row
+from .support import answer, function_module, http_event, open_invoice
 
 TODAY = date(2026, 3, 10)
 api = function_module("api")
@@ -25,11 +20,7 @@ def call(table: Any, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
 
 @pytest.fixture
 def invoice(table: Any) -> str:
-    load_rows(table, [member_row("M1", certified_on="2024-03-15")], date(2026, 2, 1))
-    cert = load_member(table, "M1").certifications[0].certification
-    issued = make_invoice(cert, 2026, date(2026, 2, 1), load_policy())
-    assert create_invoice_once(table, issued)
-    return issued.invoice_id
+    return str(open_invoice(table).invoice_id)
 
 
 def test_member_lists_own_invoices(table: Any, invoice: str) -> None:

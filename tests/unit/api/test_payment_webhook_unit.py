@@ -3,14 +3,11 @@ decodes the body, the route checks the signature over the raw bytes first."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date
 from typing import Any
 
-from staycertified.payments.signature import sign
-
-from .support import answer, function_module, http_event
+from .support import answer, function_module, signed_webhook_event
 
 webhook = function_module("payment_webhook")
 SECRET = "unit-secret"
@@ -21,16 +18,7 @@ BODY = json.dumps(
 
 
 def signed_event(body: str, *, base64_body: bool, secret: str = SECRET) -> dict[str, Any]:
-    event = http_event("POST", "/payments/webhook", today=TODAY)
-    stamp = event["requestContext"]["timeEpoch"] // 1000
-    event["headers"] = {
-        "x-payment-timestamp": str(stamp),
-        "x-payment-signature": sign(secret, stamp, body),
-        "content-type": "application/json",
-    }
-    event["body"] = base64.b64encode(body.encode()).decode() if base64_body else body
-    event["isBase64Encoded"] = base64_body
-    return event
+    return signed_webhook_event(body, today=TODAY, secret=secret, base64_body=base64_body)
 
 
 def test_r6_a_base64_body_is_verified_over_its_decoded_bytes(table: Any) -> None:
