@@ -5,7 +5,9 @@ code, before any route, model or table sees it:
 
 - ``BODY_NOT_UTF8``: bytes that are not UTF-8 (API Gateway hands them over
   base64-encoded), or a ``\\ud800``-style escape that is no Unicode character;
-- ``BODY_NOT_JSON``: not one JSON document (``NaN``/``Infinity`` are not JSON);
+- ``BODY_NOT_JSON``: not one JSON document (``NaN``/``Infinity`` are not JSON); the
+  answer's code stays ``VALIDATION_FAILED`` (what malformed JSON always answered),
+  with ``BODY_NOT_JSON`` as its error item (`answer_code`);
 - ``BODY_TOO_DEEP``: arrays/objects nested deeper than `MAX_DEPTH` (the standard
   parser would raise RecursionError near 1000 levels: a 500);
 - ``NUMBER_TOO_LONG``: a number literal longer than `MAX_NUMBER_CHARS` (Python
@@ -31,7 +33,7 @@ BODY_NOT_UTF8 = "BODY_NOT_UTF8"
 BODY_NOT_JSON = "BODY_NOT_JSON"
 BODY_TOO_DEEP = "BODY_TOO_DEEP"
 NUMBER_TOO_LONG = "NUMBER_TOO_LONG"
-CODES = (BODY_NOT_UTF8, BODY_NOT_JSON, BODY_TOO_DEEP, NUMBER_TOO_LONG)
+CODES = (BODY_NOT_UTF8, BODY_TOO_DEEP, NUMBER_TOO_LONG)
 
 # a JSON string (escapes included), removed before counting brackets
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -68,6 +70,12 @@ def raw(body: str | bytes | None, *, base64_encoded: bool = False) -> bytes:
 def event_bytes(event: dict[str, Any]) -> bytes:
     """The raw body of an HTTP API event (payload 2.0)."""
     return raw(event.get("body"), base64_encoded=bool(event.get("isBase64Encoded")))
+
+
+def answer_code(refused: BodyRefused) -> str:
+    """The code an answer carries for `refused`: malformed JSON keeps the contract it
+    always had (VALIDATION_FAILED); the other refusals name themselves."""
+    return "VALIDATION_FAILED" if refused.code == BODY_NOT_JSON else refused.code
 
 
 def decode(body: str | bytes | None, *, base64_encoded: bool = False) -> str | None:

@@ -4,8 +4,9 @@
   failed rule listed with its id and stable code (STYLE §4).
 - request validation (wrong types, missing fields) → 400 `VALIDATION_FAILED`; free
   text refused for one reason only → 400 `TEXT_NOT_PRINTABLE` / `TEXT_BLANK`.
-- a body that is not plain, bounded JSON → 400 `BODY_NOT_UTF8`, `BODY_NOT_JSON`,
-  `BODY_TOO_DEEP`, `NUMBER_TOO_LONG` (`staycertified.api.body`), on every route.
+- a body that is not plain, bounded JSON → 400 `BODY_NOT_UTF8`, `BODY_TOO_DEEP`,
+  `NUMBER_TOO_LONG`, or `VALIDATION_FAILED` with item `BODY_NOT_JSON` when it is
+  simply malformed (`staycertified.api.body`), on every route.
 - a member the caller may not read answers exactly like an unknown one → 404
   `NOT_FOUND` (R37, R38): same status, same body.
 """

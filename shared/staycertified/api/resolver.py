@@ -42,7 +42,7 @@ def _error_responses(*statuses: int) -> dict[int, Any]:
         400: (
             "The request is malformed (VALIDATION_FAILED); free text with control or "
             "invisible characters (TEXT_NOT_PRINTABLE) or nothing visible (TEXT_BLANK); "
-            "a body that is not plain, bounded JSON (BODY_NOT_UTF8, BODY_NOT_JSON, "
+            "a body that is not plain, bounded JSON (BODY_NOT_UTF8, "
             "BODY_TOO_DEEP, NUMBER_TOO_LONG)."
         ),
         401: "No authenticated caller (UNAUTHORIZED).",
@@ -673,7 +673,9 @@ def handle(
     try:
         body.check_event(event)
     except body.BodyRefused as refused:
-        return refusal(errors.ApiError(400, refused.code, refused.message))
+        item = {"rule": "", "code": refused.code, "message": refused.message}
+        code = body.answer_code(refused)
+        return refusal(errors.ApiError(400, code, refused.message, [item]))
     app.append_context(table=table, time_zone=time_zone)
     return app.resolve(event, context)
 

@@ -60,7 +60,7 @@ def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
     refused = {
         400: (
             "Not a payment notification, or no request time (VALIDATION_FAILED); a body "
-            "that is not plain, bounded JSON (BODY_NOT_UTF8, BODY_NOT_JSON, BODY_TOO_DEEP, "
+            "that is not plain, bounded JSON (BODY_NOT_UTF8, BODY_TOO_DEEP, "
             "NUMBER_TOO_LONG)."
         ),
         401: "SIGNATURE_MISSING, SIGNATURE_INVALID or TIMESTAMP_OUT_OF_TOLERANCE.",
@@ -121,7 +121,7 @@ def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
     try:  # the signature is over the bytes sent; they are read as JSON once it holds
         body = request_body.event_bytes(app.current_event.raw_event)
     except request_body.BodyRefused as refused:
-        return _answer(400, {"code": refused.code, "message": refused.message})
+        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
     try:
         _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
     except signature.SignatureError as error:
@@ -144,7 +144,7 @@ def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response
     try:
         data = request_body.loads(body)
     except request_body.BodyRefused as refused:
-        return _answer(400, {"code": refused.code, "message": refused.message})
+        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
     ignored = billing.ignored_event(data)  # R6: only a succeeded payment changes anything
     if ignored is not None:
         logger.info("provider event acknowledged", extra={"type": ignored["type"]})

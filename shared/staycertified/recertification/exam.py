@@ -120,7 +120,7 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     try:  # the signature is over the bytes sent; they are read as JSON once it holds
         body = request_body.event_bytes(app.current_event.raw_event)
     except request_body.BodyRefused as refused:
-        return _answer(400, {"code": refused.code, "message": refused.message})
+        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
     try:
         _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
     except signature.SignatureError as error:
@@ -130,7 +130,7 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     try:
         data = request_body.loads(body)
     except request_body.BodyRefused as refused:
-        return _answer(400, {"code": refused.code, "message": refused.message})
+        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
     try:
         result = ExamResult.model_validate(data)
     except (ValueError, ValidationError, TypeError):

@@ -134,3 +134,11 @@ def test_a_forged_listing_cursor_is_a_400_not_a_500(table: Any, cursor: str) -> 
     )
     status, body = call("recertification_api", event, table)
     assert (status, body["code"]) == (400, "VALIDATION_FAILED"), body
+
+
+def test_malformed_json_keeps_answering_validation_failed(table: Any, member: str) -> None:
+    """The contract malformed JSON always had; the item names the reason."""
+    event = route_event("POST", "/members/{memberId}/activities", '{"title": NaN', False)
+    status, body = call("api", event, table)
+    assert (status, body["code"]) == (400, "VALIDATION_FAILED")
+    assert [e["code"] for e in body["errors"]] == ["BODY_NOT_JSON"]
