@@ -391,7 +391,7 @@ class Sandbox:
         fired: list[Firing] = []
         for instant, schedule in due(self.schedules, self.now, until):
             self.now = instant
-            fired.extend(fire(schedule, instant, self._deployed.stack))
+            fired.extend(fire(schedule, instant, self._deployed.stack, self.client))
             self.wait_for_executions()
         self.now = until
         self.firings.extend(fired)
@@ -424,52 +424,17 @@ class Sandbox:
         )
 
     def wait_for_executions(self, timeout: float | None = None) -> None:
-        """Until no execution is RUNNING (one waiting for a task token counts as settled)."""
+        """Until no execution is RUNNING (one waiting for a task token counts as settled).
+
+        Read from moto's Step Functions backend itself, not through its API: the sandbox
+        waits after every schedule it fires and every write through `api`, and listing
+        each state machine's executions through botocore took 40% of a simulated day."""
         timeout = EXECUTION_WAIT_SECONDS if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        client = self.client("stepfunctions")
-        machines = [m["stateMachineArn"] for m in client.list_state_machines()["stateMachines"]]
-        while any(self._is_busy(client, arn) for arn in self._running(client, machines)):
+        while any(_is_busy(execution) for execution in _running_executions()):
             if time.monotonic() > deadline:
                 raise SandboxError(f"executions still running after {timeout} s")
             time.sleep(0.02)
-
-    @staticmethod
-    def _running(client: Any, machines: list[str]) -> list[str]:
-        return [
-            execution["executionArn"]
-            for machine in machines
-            for page in client.get_paginator("list_executions").paginate(
-                stateMachineArn=machine, statusFilter="RUNNING"
-            )
-            for execution in page["executions"]
-        ]
-
-    @staticmethod
-    def _is_busy(client: Any, arn: str) -> bool:
-        # moto ignores reverseOrder: the last event is the newest by id.
-        history = client.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=1)[
-            "events"
-        ]
-        if not history:
-            return True
-        if len(history) > 1 or history[0]["type"] == "ExecutionStarted":
-            pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
-            history = [max((e for p in pages for e in p["events"]), key=lambda e: e["id"])]
-        last = history[0]
-        if last["type"] != "TaskSubmitted":
-            # TaskScheduled/TaskStarted of a token task: its function has not returned
-            # (nor stored the token) yet; any other event: the execution is moving.
-            return True
-        pages = client.get_paginator("get_execution_history").paginate(executionArn=arn)
-        tasks = [e for p in pages for e in p["events"] if e["type"] == "TaskScheduled"]
-        latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
-        resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
-        if "waitForTaskToken" not in resource:
-            return True  # only a task parked on a token is settled
-        # SendTaskSuccess/Failure arrived: the execution is resuming on moto's thread
-        # (its history lags behind the answer), so it is not settled yet.
-        return _token_answered(arn)
 
     # ------------------------------------------------------------ API
     def api(
@@ -743,27 +708,54 @@ class Sandbox:
         return write_outbox(Path(folder), sent_messages(ACCOUNT, self.region), self.letters)
 
 
-def _token_answered(execution_arn: str) -> bool:
+def _running_executions() -> list[Any]:
+    """moto's RUNNING executions, every state machine of every account and region."""
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    return [
+        execution
+        for backend in _parser_backends(stepfunctions_parser_backends)
+        for machine in list(backend.state_machines)
+        for execution in list(machine.executions)
+        if execution.exec_status == ExecutionStatus.RUNNING
+    ]
+
+
+def _is_busy(execution: Any) -> bool:
+    """Whether the execution is moving: only one parked on an unanswered task token is
+    settled."""
+    history = list(execution.to_history_output()["events"])
+    if not history:
+        return True  # not started yet
+    last = max(history, key=lambda event: event["id"])
+    if last["type"] != "TaskSubmitted":
+        # TaskScheduled/TaskStarted of a token task: its function has not returned
+        # (nor stored the token) yet; any other event: the execution is moving.
+        return True
+    tasks = [event for event in history if event["type"] == "TaskScheduled"]
+    latest = max(tasks, key=lambda event: event["id"]) if tasks else {}
+    resource = (latest.get("taskScheduledEventDetails") or {}).get("resource", "")
+    if "waitForTaskToken" not in resource:
+        return True  # only a task parked on a token is settled
+    # SendTaskSuccess/Failure arrived: the execution is resuming on moto's thread
+    # (its history lags behind the answer), so it is not settled yet.
+    return _token_answered(execution)
+
+
+def _token_answered(execution: Any) -> bool:
     """Whether the token of the task the execution is parked on was answered (moto
     resumes the execution on another thread: its history lags behind SendTaskSuccess).
     The parked task's token is the newest of the execution's callback pool (moto adds
     each token when its task starts and keeps answered ones): reading it there needs no
     parsing of the history's parameters (a lambda Payload is recorded as a string)."""
-    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
-
-    for backend in _parser_backends(stepfunctions_parser_backends):
-        for machine in backend.state_machines:
-            for execution in machine.executions:
-                if execution.exec_arn != execution_arn:
-                    continue
-                worker = getattr(execution, "exec_worker", None)
-                env = getattr(worker, "env", None)
-                pool = getattr(getattr(env, "callback_pool_manager", None), "_pool", {})
-                if not pool:
-                    return False
-                newest = next(reversed(pool.values()))
-                return newest.get_outcome() is not None
-    return False
+    worker = getattr(execution, "exec_worker", None)
+    env = getattr(worker, "env", None)
+    pool = getattr(getattr(env, "callback_pool_manager", None), "_pool", {})
+    if not pool:
+        return False
+    newest = next(reversed(list(pool.values())))
+    return newest.get_outcome() is not None
 
 
 def _parser_backends(backends: Any) -> Iterator[Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -120,11 +121,16 @@ def due(
     return [(instant, schedule) for instant, _, schedule in sorted(pending, key=lambda p: p[:2])]
 
 
-def fire(schedule: Schedule, instant: datetime, stack: Stack) -> list[Firing]:
+def fire(
+    schedule: Schedule, instant: datetime, stack: Stack, client: Callable[[str], Any] | None = None
+) -> list[Firing]:
+    """Delivers the schedule's payload to each target; `client(service)` gives the boto3
+    client to deliver with (the sandbox's own, made once: a client costs milliseconds)."""
+    make = client or (lambda service: boto3.client(service, region_name=stack.region))
     firings = []
     for target in schedule.targets:
         payload = _payload(schedule, target, instant, stack)
-        _send(target["Arn"], payload, stack.region)
+        _send(target["Arn"], payload, make)
         firings.append(Firing(schedule.logical_id, instant, target["Arn"], payload))
     return firings
 
@@ -155,16 +161,14 @@ def _payload(schedule: Schedule, target: dict[str, Any], instant: datetime, stac
     }
 
 
-def _send(arn: str, payload: Any, region: str) -> None:
+def _send(arn: str, payload: Any, client: Callable[[str], Any]) -> None:
     service = arn.split(":")[2]
     if service == "lambda":
-        boto3.client("lambda", region_name=region).invoke(
+        client("lambda").invoke(
             FunctionName=arn, InvocationType="Event", Payload=json.dumps(payload).encode()
         )
     elif service == "states":
-        boto3.client("stepfunctions", region_name=region).start_execution(
-            stateMachineArn=arn, input=json.dumps(payload)
-        )
+        client("stepfunctions").start_execution(stateMachineArn=arn, input=json.dumps(payload))
     else:
         raise NotImplementedError(f"schedule target {arn}: only Lambda and Step Functions")
 

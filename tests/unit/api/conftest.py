@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from staycertified_sandbox import moto_fixes
 from staycertified_sandbox.template import load_template
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,7 +37,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
     monkeypatch.setenv("OUTBOX_TABLE_NAME", OUTBOX_TABLE_NAME)
     monkeypatch.setenv("BODY_TIME_ZONE", "America/Chicago")
-    with mock_aws():
+    with mock_aws(), moto_fixes.corrections():  # the sandbox's corrections of moto
         yield
 
 

@@ -14,6 +14,7 @@ from staycertified.store.importer import (
     read_csv,
 )
 from staycertified.store.members import find_certification, load_member
+from staycertified_sandbox import moto_fixes
 
 SAMPLE = Path(__file__).parents[3] / "data" / "sample_members.csv"
 IMPORT_DAY = date(2026, 1, 1)
@@ -33,7 +34,11 @@ def row(**overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def table(ddb_tables):
-    return ddb_tables["Table"]
+    # the sandbox's speed corrections of moto: moto deep-copies every table on each
+    # TransactWriteItems, and the import writes each row in one (about 15 minutes for
+    # the sample base without them)
+    with moto_fixes.corrections():
+        yield ddb_tables["Table"]
 
 
 @pytest.mark.parametrize(
