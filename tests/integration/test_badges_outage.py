@@ -67,6 +67,9 @@ def test_r36_a_member_without_email_gets_a_failed_call_staff_see_with_its_reason
             ("RMA-NOMAIL", "RECIPIENT_EMAIL_MISSING")
         ]
         assert sb.credly is not None and sb.credly.calls == []  # Credly was never asked
+        # nor did the event's handler fail: a retried invocation cannot find an email,
+        # and a failed one ends in the dead-letter queue and pages the on-call
+        assert not sb.failures, [(f.function, f.error_message) for f in sb.failures]
         patched = sb.api(
             "PATCH", "/members/NOMAIL/contact", {"email": "found@example.com"}, as_staff="alice"
         )

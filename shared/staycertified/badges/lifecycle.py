@@ -58,6 +58,9 @@ ACTIVE_AT_CREDLY = frozenset({"pending", "accepted"})
 # Calls that cannot be made until the data changes (FAILED, listed for staff, retried daily):
 BADGE_TEMPLATE_MISSING = "BADGE_TEMPLATE_MISSING"  # template parameter CredlyBadgeTemplates
 RECIPIENT_EMAIL_MISSING = "RECIPIENT_EMAIL_MISSING"  # the member has no email yet
+# ...so the event's handler does not fail for them: retrying the invocation cannot help,
+# and a failed invocation would end in the dead-letter queue and page the on-call.
+WAITING_FOR_DATA = frozenset({BADGE_TEMPLATE_MISSING, RECIPIENT_EMAIL_MISSING})
 
 
 class BadgeCallFailed(Exception):
@@ -65,8 +68,9 @@ class BadgeCallFailed(Exception):
 
 
 class BadgeOutcome(BaseModel):
-    outcome: str  # ISSUED, REPLACED, REVOKED, DUPLICATE, SKIPPED_...
+    outcome: str  # ISSUED, REPLACED, REVOKED, DUPLICATE, SKIPPED_..., FAILED
     certificate_number: str
+    code: str | None = None  # FAILED: why (one of WAITING_FOR_DATA)
 
 
 class BadgeWork:
@@ -101,6 +105,8 @@ class BadgeWork:
         except CredlyError as error:
             code = error.code or f"CREDLY_{error.status or 'UNREACHABLE'}"
             store.fail_call(self.table, call, code)
+            if code in WAITING_FOR_DATA:
+                return BadgeOutcome(outcome="FAILED", certificate_number=number, code=code)
             raise BadgeCallFailed(f"{detail_type} {parsed.event_id}: {code}") from error
         store.finish_call(self.table, call, outcome, badge)
         return BadgeOutcome(outcome=outcome, certificate_number=number)
