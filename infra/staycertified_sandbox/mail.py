@@ -68,13 +68,22 @@ def sent_messages(account: str, region: str) -> list[Any]:
     return list(ses_backends[account][region].sent_messages)
 
 
-_PARSED: dict[str, Email] = {}  # a sent message never changes: parse it once
+# A sent message never changes: parse it once. Keyed by the message object, not its id:
+# every sandbox seeds moto's random generator alike (stable resource names), so the
+# message ids of one sandbox come again in the next (a test read the last sandbox's
+# emails). Sandbox.close forgets them.
+_PARSED: dict[int, tuple[Any, Email]] = {}
 
 
 def _email(message: Any) -> Email:
-    if message.id not in _PARSED:
-        _PARSED[message.id] = _parse(message)
-    return _PARSED[message.id]
+    known = _PARSED.get(id(message))
+    if known is None or known[0] is not message:
+        known = _PARSED[id(message)] = (message, _parse(message))
+    return known[1]
+
+
+def forget_parsed() -> None:
+    _PARSED.clear()
 
 
 def _parse(message: Any) -> Email:

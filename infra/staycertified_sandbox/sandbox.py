@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
-from . import moto_fixes, runtime
+from . import mail, moto_fixes, runtime
 from .api import (
     FORBIDDEN,
     INTERNAL_ERROR,
@@ -172,6 +172,7 @@ class Sandbox:
             self.credly.stop()
             self.credly = None
         moto_fixes.ingestion_clock = None
+        mail.forget_parsed()
         self._clients, self._table = {}, None
         while self._restore:
             self._restore.pop()()
