@@ -4,11 +4,9 @@ Deploys the sandbox, imports the members, advances the clock month by month
 (every schedule fires on the way), then prints a report and writes the outbox
 (every email as .eml, every letter as .pdf).
 
-The report is a list of sections; add one with `@report_section`:
-
-    @report_section("Invoices")
-    def invoices(context: DemoContext) -> list[str]:
-        return [...]
+The report is a list of sections (`report.report_section`); the modules holding
+them are listed in `REPORT`, in print order. Imports go one way: demo -> report_*
+-> report (tests/infra/test_sandbox_import_cycles.py).
 """
 
 from __future__ import annotations
@@ -21,71 +19,43 @@ import sys
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from . import (
+    report_audits,
+    report_badges,
+    report_members,
+    report_recertification,
+    report_renewals,
+    report_run,
+)
 from .audit_behaviour import AuditBehaviour
+from .badge_behaviour import BadgeBehaviour
 from .behaviour import MemberBehaviour
 from .recert_behaviour import RecertBehaviour
+from .report import DEFAULT_SEED, DemoContext, sections_of
+from .report_members import standing_counts
 from .sandbox import REPO_ROOT, Sandbox
 
 SAMPLE_MEMBERS = REPO_ROOT / "data" / "sample_members.csv"
-DEFAULT_SEED = 2026
-
-
-@dataclass
-class DemoContext:
-    sb: Sandbox
-    member_ids: list[str]
-    seed: int = DEFAULT_SEED
-    start: date | None = None
-    baseline: dict[str, Counter[str]] | None = None  # report_members.standing_counts
-    baseline_day: date | None = None
-    elapsed: float = 0.0
-    import_report: Any = None
-    behaviour: MemberBehaviour | None = None
-    audit_behaviour: AuditBehaviour | None = None
-    badge_behaviour: Any = None  # badge_behaviour.BadgeBehaviour (new certifications, outage)
-    recert_behaviour: RecertBehaviour | None = None
-    _records: list[Any] | None = None
-
-    def records(self) -> list[Any]:
-        """Every member's record (one Query each), read once for all the sections."""
-        if self._records is None:
-            from staycertified.store.members import load_member
-
-            found = (load_member(self.sb.table, m) for m in dict.fromkeys(self.member_ids))
-            self._records = [record for record in found if record is not None]
-        return self._records
-
-
-@dataclass
-class Section:
-    title: str
-    build: Callable[[DemoContext], list[str]]
-
-
-SECTIONS: list[Section] = []
-
-
-def report_section(title: str) -> Callable[[Callable[[DemoContext], list[str]]], Any]:
-    def register(build: Callable[[DemoContext], list[str]]) -> Callable[[DemoContext], list[str]]:
-        SECTIONS.append(Section(title, build))
-        return build
-
-    return register
+# The report's section modules, in print order.
+REPORT = [
+    report_run,
+    report_badges,
+    report_audits,
+    report_members,
+    report_recertification,
+    report_renewals,
+]
 
 
 def run(args: argparse.Namespace) -> int:
     """The demo. Every choice is a function of `--seed` (members' behaviour, the audit
     draw's seed), so the same seed prints the same figures (only the wall time
     differs), and the outbox folder holds only this run's emails and letters."""
-    from .badge_behaviour import BadgeBehaviour
-    from .report_members import standing_counts
-
     out = sys.stdout
     started = time.perf_counter()
     seed = getattr(args, "seed", DEFAULT_SEED)
@@ -116,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             context.recert_behaviour.month_end(month_end)
             _say(out, _progress_line(sb))
         context.elapsed = time.perf_counter() - started
-        for section in SECTIONS:
+        for section in sections_of(REPORT):
             _say(out, f"\n== {section.title}")
             for line in section.build(context):
                 _say(out, f"  {line}")
@@ -203,64 +173,3 @@ def _progress_line(sb: Sandbox) -> str:
         f"{sb.today}  so far: {sb.email_count():5d} emails, {sb.letter_count():5d} letters; "
         f"executions {executions}; failed handler calls {len(sb.failures)}"
     )
-
-
-def _counts(items: Counter[str], unit: str) -> list[str]:
-    return [f"{name:<44} {count:6d} {unit}" for name, count in sorted(items.items())] or ["none"]
-
-
-@report_section("Run")
-def _run(context: DemoContext) -> list[str]:
-    sb = context.sb
-    report = context.import_report
-    return [
-        f"simulated {context.start} to {sb.today} (seed {context.seed}): "
-        f"{len(sb.firings)} schedule firings, {len(sb.invocations)} handler invocations",
-        f"wall time {context.elapsed:.1f} s",
-        f"in the file: {len(context.member_ids)} certification rows of "
-        f"{len(set(context.member_ids))} members; imported {report.imported} rows, "
-        f"refused {len(report.errors)}, warnings {len(report.warnings)}",
-        *[f"  import warning {code}: {n} rows" for code, n in _codes(report.warnings)],
-        *[f"  import refused {code}: {n} rows" for code, n in _codes(report.errors)],
-    ]
-
-
-def _codes(found: list[Any]) -> list[tuple[str, int]]:
-    return sorted(Counter(item.code for item in found).items())
-
-
-@report_section("Emails sent (SES messages), by notice kind")
-def _emails(context: DemoContext) -> list[str]:
-    return _counts(Counter(email.kind or "unknown" for email in context.sb.emails), "emails")
-
-
-@report_section("What members did (API calls, payment webhook calls and CE events, counted)")
-def _behaviour(context: DemoContext) -> list[str]:
-    return context.behaviour.report.lines() if context.behaviour else ["none"]
-
-
-@report_section("Letters posted (PDFs in the mail bucket), by notice kind")
-def _letters(context: DemoContext) -> list[str]:
-    return _counts(Counter(letter.kind or "unknown" for letter in context.sb.letters), "letters")
-
-
-@report_section("Step Functions executions, by status")
-def _executions(context: DemoContext) -> list[str]:
-    statuses = Counter(execution.status for execution in context.sb.executions())
-    return _counts(statuses, "executions")
-
-
-@report_section("Failed handler calls, by function and error type")
-def _failures(context: DemoContext) -> list[str]:
-    failed = Counter(f"{call.function}: {call.error_type}" for call in context.sb.failures)
-    return _counts(failed, "calls")
-
-
-# Sections of the other capabilities register themselves on import.
-from . import (  # noqa: E402, F401
-    badge_behaviour,
-    report_audits,
-    report_members,
-    report_recertification,
-    report_renewals,
-)

@@ -1,6 +1,6 @@
 """Demo report section of the annual audit (R25, R26): the year's draw and notices,
 from `audits/<year>/report.json` in the mail bucket, and the cases still open.
-Registered by importing this module from `demo`. Counts only: no personal data.
+Listed in `demo.REPORT`. Counts only: no personal data.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from .demo import DemoContext, report_section
+from .report import DemoContext, report_section
 
 
 def _reports(context: DemoContext) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 (as the status API answers it) at the start of the year and at its end, the
 certifications behind each reason, CCP points recorded by who recorded them, CCP
 compliance notices (R17) by outcome, and cycle rollovers (R16).
-Registered by importing this module from `demo`.
+Listed in `demo.REPORT`.
 
 Counts only: no names, emails or addresses are printed. Every line says what it
 counts (certifications, activities, notices, points).
@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .demo import DemoContext, report_section
+from .report import DemoContext, report_section
 
 _CACHE_ATTRIBUTE = "_member_report_cache"
 

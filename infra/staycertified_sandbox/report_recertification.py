@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .demo import DemoContext, report_section
+from .report import DemoContext, report_section
 
 
 @report_section("Recertification (R23, R28-R33): applications, reviews, exam results")

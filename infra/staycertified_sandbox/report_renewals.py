@@ -1,7 +1,7 @@
 """Demo report sections of the renewals capability (R3-R7): notices by step and
 channel, outcomes and failures of the monthly runs (from their run reports in
 the mail bucket), invoices created and paid, payments by source.
-Registered by importing this module from `demo`. Counts only: no personal data.
+Listed in `demo.REPORT`. Counts only: no personal data.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from .demo import DemoContext, report_section
+from .report import DemoContext, report_section
 
 
 def _run_reports(context: DemoContext) -> list[dict[str, Any]]:
