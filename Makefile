@@ -5,7 +5,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint format bench mutation serve requirements clean browser web-vendor screenshots
+.PHONY: setup demo test test-fast lint checkov format bench mutation serve requirements clean browser web-vendor screenshots
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -16,6 +16,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 setup: $(VENV)/.synced
+
+# checkov has its own locked environment (tools/checkov/uv.lock): it pins a boto3 that
+# the project's lock cannot hold beside moto's.
+CHECKOV_ENV := $(TOOLS)/checkov
+$(CHECKOV_ENV)/.synced: $(UV) tools/checkov/pyproject.toml tools/checkov/uv.lock
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(CHECKOV_ENV) $(UV) sync --frozen --project tools/checkov --python python3
+	touch $@
 
 demo: setup  ## the main job: a year of the system on the sample member base
 	$(BIN)/staycertified demo
@@ -39,13 +46,16 @@ web-vendor:  ## re-copies the site's vendored modules from npm (versions locked 
 test-fast: setup  ## unit tests only
 	$(BIN)/pytest tests/unit -q
 
-lint: setup
+lint: setup checkov
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared/staycertified functions
 	$(BIN)/cfn-lint --include-checks I -- template.yaml  # informational checks too (issue 10)
 	@# no function more complex than C (issue 8): radon lists every D-F function
 	@out=$$($(BIN)/radon cc -n D -s shared/staycertified functions); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
+checkov: setup $(CHECKOV_ENV)/.synced  ## checkov on template.yaml and its SAM translation; skips and reasons in tools/checkov/skips.json
+	$(BIN)/python tools/checkov/run.py $(CHECKOV_ENV)/bin/checkov
 
 format: setup
 	$(BIN)/ruff format .
