@@ -1,7 +1,9 @@
 """AuditNotifyFunction: the audit notice to one selected member, email and letter (R26).
 
-Input: one item of ``audits/<year>/selected.json``; output: the outcome per channel.
-Each channel goes once through the notice ledger (R5); see ``staycertified.audits.notify``.
+Input: one item of ``audits/<year>/selected.json``; output: counts and the key of the
+case's part (``CaseOutcome``: the outcomes per channel are in the part, so the Map's
+state stays bounded whatever the draw's size). Each channel goes once through the
+notice ledger (R5); see ``staycertified.audits.notify``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from staycertified.observability import logger, metrics, traced
 
 
 def handle(event: dict[str, Any], *, ports: Any = None) -> dict[str, Any]:
-    from staycertified.audits.notify import AuditItem, notify_case
+    from staycertified.audits.notify import AuditItem, CaseOutcome, notify_case
 
     item = AuditItem.model_validate(event)
     result = notify_case(item, ports or default_ports())
     # no case id: it names a certificate (AUD-<year>-<certificate number>), personal data
     logger.info("audit notice", extra={"runId": item.run_id, "outcomes": result["outcomes"]})
-    sent = sum(1 for outcome in result["outcomes"].values() if outcome == "SENT")
-    metrics.add_metric(name="AuditNoticesSent", unit="Count", value=sent)
-    return result
+    outcome = CaseOutcome.of(result)
+    metrics.add_metric(name="AuditNoticesSent", unit="Count", value=outcome.sent)
+    return outcome.model_dump(by_alias=True)
 
 
 def default_ports() -> Any:

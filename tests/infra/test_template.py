@@ -131,6 +131,32 @@ def test_a_failed_renewal_batch_fails_the_execution() -> None:
     assert states["BatchesFailed"]["Type"] == "Fail"
 
 
+@pytest.mark.parametrize(("logical_id", "props"), state_machines(), ids=lambda v: str(v)[:40])
+def test_every_distributed_map_keeps_its_results_out_of_the_state(
+    logical_id: str, props: dict[str, Any]
+) -> None:
+    """STYLE 14 (issue 8 item 6): a Distributed Map's results grow with its items, so
+    every one writes them to S3 (ResultWriter) or drops them (ResultPath null), and its
+    machine fails visibly (a Fail state) when an iteration failed; the role may write
+    the results where the ResultWriter puts them."""
+    definition = json.loads(definition_text(props))
+    maps = [
+        (name, state)
+        for name, state in all_states(definition)
+        if state["Type"] == "Map"
+        and state.get("ItemProcessor", {}).get("ProcessorConfig", {}).get("Mode") == "DISTRIBUTED"
+    ]
+    for name, state in maps:
+        inline = "ResultWriter" not in state and state.get("ResultPath", "$") is not None
+        assert not inline, f"{logical_id}.{name} keeps every iteration's result in the state"
+        fails = [n for n, s in all_states(definition) if s["Type"] == "Fail"]
+        assert fails, f"{logical_id}: a failed iteration cannot fail the execution"
+        if "ResultWriter" in state:
+            prefix = state["ResultWriter"]["Parameters"]["Prefix"]
+            granted = json.dumps(props.get("Policies", []))
+            assert f"/{prefix}/*" in granted and "s3:PutObject" in granted, name
+
+
 def dependencies(value: Any) -> Iterator[str]:
     """Logical ids a resource refers to (Ref, GetAtt, ${X} in Sub)."""
     if isinstance(value, dict):

@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
+
+
+@contextlib.contextmanager
+def crashing(
+    logical_id: str, when: Callable[[dict[str, Any]], bool], fault: Exception
+) -> Iterator[None]:
+    """While inside: the sandbox's handler of `logical_id` raises `fault` for every event
+    `when` accepts (a fault no retry cures: its process killed every time)."""
+    from staycertified_sandbox import runtime
+
+    original = runtime._load_handler
+
+    def load(spec: runtime.FunctionSpec) -> Any:
+        handler = original(spec)
+        if spec.logical_id != logical_id:
+            return handler
+
+        def crashing_handler(event: dict[str, Any], context: Any) -> Any:
+            if when(event):
+                raise fault
+            return handler(event, context)
+
+        return crashing_handler
+
+    runtime._load_handler = load
+    try:
+        yield
+    finally:
+        runtime._load_handler = original
 
 
 def row(member_id: str, certified_on: str, **overrides: Any) -> dict[str, str]:

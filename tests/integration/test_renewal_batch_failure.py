@@ -13,13 +13,13 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 
-from staycertified_sandbox import Sandbox, runtime
+from staycertified_sandbox import Sandbox
 
 from .renewal_support import invoke, renewal_emails, renewal_letters, row, run_report
+from .scenario_support import crashing
 
 MEMBERS = [row(f"F{n:03d}", f"RMA-6{n:05d}", "RMA", f"2023-02-{n + 1:02d}") for n in range(12)]
 BATCH_SIZE = 4
@@ -32,28 +32,12 @@ class BatchKilled(Exception):
 
 @pytest.fixture(scope="module")
 def failed_month() -> Iterator[Sandbox]:
-    original = runtime._load_handler
-
-    def load(spec: runtime.FunctionSpec) -> Any:
-        handler = original(spec)
-        if spec.logical_id != "RenewalSendFunction":
-            return handler
-
-        def crashing(event: dict[str, Any], context: Any) -> Any:
-            if event.get("batchNo") == FAILING_BATCH:
-                raise BatchKilled(f"batch {FAILING_BATCH} killed")
-            return handler(event, context)
-
-        return crashing
-
     with Sandbox(start=date(2026, 1, 1)) as sb:
         sb.functions["RenewalPlanFunction"].environment["RENEWAL_BATCH_SIZE"] = str(BATCH_SIZE)
         assert not sb.load_members(MEMBERS).errors
-        runtime._load_handler = load
-        try:
+        killed = BatchKilled(f"batch {FAILING_BATCH} killed")
+        with crashing("RenewalSendFunction", lambda e: e.get("batchNo") == FAILING_BATCH, killed):
             sb.advance_to(date(2026, 1, 2))
-        finally:
-            runtime._load_handler = original
         yield sb
 
 

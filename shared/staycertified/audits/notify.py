@@ -8,6 +8,11 @@ send, mark per message; period = the audit year), so a retried
 item, a second run of the year or a replay sends nothing twice. No email or no
 address: the other channel still goes, and the ledger records the channel as
 `UNDELIVERABLE` with its flag (R4's rule, applied to every notice).
+
+Payload bounded by design (STYLE 14): what the case's notice did (outcome per
+channel, flags, its letter's manifest row) goes to the case's part in the mail
+bucket (`runs/<runId>/cases/<caseId>.json`); the Map iteration returns only
+`CaseOutcome` (counts and the part's key), and the summary reads the parts.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from staycertified.domain.model import Channel
+from staycertified.notify.manifest import ManifestRow
 from staycertified.notify.outbox import Notice, Outbox
 from staycertified.store.members import load_member
 
@@ -51,8 +57,47 @@ class Ports:
     send_email: Callable[..., str]
     post_letter: Callable[..., str]
     policy: Policy
-    s3: Any = None  # with mail_bucket: the case's letter row for the run's manifest
+    s3: Any = None  # with mail_bucket: the case's part (outcomes, letter row for the manifest)
     mail_bucket: str = ""
+
+
+def case_part_key(run_id: str, case_id: str) -> str:
+    """Where one case's notice result lives for the run's summary."""
+    return f"runs/{run_id}/cases/{case_id}.json"
+
+
+class CasePart(BaseModel):
+    """What one case's notice did, in the mail bucket (the summary's source)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    case_id: str = Field(alias="caseId")
+    outcomes: dict[str, str] = Field(default_factory=dict)  # channel -> outcome
+    flags: list[str] = Field(default_factory=list)
+    skipped: str | None = None
+    letter: ManifestRow | None = None
+
+
+class CaseOutcome(BaseModel):
+    """The Map iteration's whole result: counts and the part's key, never the data."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    sent: int
+    not_sent: int = Field(alias="notSent")  # channels ALREADY_SENT, UNDELIVERABLE, ...
+    skipped: int
+    part_key: str | None = Field(default=None, alias="partKey")
+
+    @classmethod
+    def of(cls, result: dict[str, Any]) -> CaseOutcome:
+        outcomes = list(result["outcomes"].values())
+        sent = sum(1 for outcome in outcomes if outcome == "SENT")
+        return cls(
+            sent=sent,
+            not_sent=len(outcomes) - sent,
+            skipped=int(bool(result.get("skipped"))),
+            part_key=result.get("partKey"),
+        )
 
 
 def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
@@ -68,10 +113,10 @@ def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
     case = next((c for c in cert.audit_cases if c.case_id == item.case_id), None) if cert else None
     if record is None or cert is None or case is None:
         result["skipped"] = "CASE_NOT_FOUND"
-        return result
+        return _with_part(item, result, None, ports)
     if not case.is_open:
         result["skipped"] = "CASE_CLOSED"
-        return result
+        return _with_part(item, result, None, ports)
     notice = Notice(
         kind=KIND,
         member=record.member,
@@ -93,11 +138,30 @@ def notify_case(item: AuditItem, ports: Ports) -> dict[str, Any]:
         for delivery in outbox.send(notice):
             result["outcomes"][delivery.channel.value] = delivery.outcome
             result["flags"].extend(delivery.notes)
-    if outbox.letters and ports.s3 is not None and ports.mail_bucket:
-        from staycertified.notify.manifest import put_letter_row
+    return _with_part(item, result, outbox.letters[0] if outbox.letters else None, ports)
 
-        [row] = outbox.letters
-        put_letter_row(ports.s3, ports.mail_bucket, item.run_id, item.case_id, row)
+
+def _with_part(
+    item: AuditItem, result: dict[str, Any], letter: ManifestRow | None, ports: Ports
+) -> dict[str, Any]:
+    """Writes the case's part (when the ports have the mail bucket); its key in the result."""
+    if ports.s3 is None or not ports.mail_bucket:
+        return result
+    part = CasePart(
+        case_id=item.case_id,
+        outcomes=result["outcomes"],
+        flags=result["flags"],
+        skipped=result.get("skipped"),
+        letter=letter,
+    )
+    key = case_part_key(item.run_id, item.case_id)
+    ports.s3.put_object(
+        Bucket=ports.mail_bucket,
+        Key=key,
+        Body=part.model_dump_json(by_alias=True).encode(),
+        ContentType="application/json",
+    )
+    result["partKey"] = key
     return result
 
 

@@ -90,28 +90,3 @@ def add_to_manifest(s3: Any, bucket: str, key: str, letters: Iterable[ManifestRo
     merged = {row.letter_key: row for row in read_manifest(s3, bucket, key)}
     merged.update((row.letter_key, row) for row in letters)
     return write_manifest(s3, bucket, key, merged.values())
-
-
-def letter_rows_prefix(run_id: str) -> str:
-    """Where a run whose notices go out one invocation each (audits) keeps one row per letter."""
-    return f"runs/{run_id}/letters/"
-
-
-def put_letter_row(s3: Any, bucket: str, run_id: str, name: str, row: ManifestRow) -> None:
-    s3.put_object(
-        Bucket=bucket,
-        Key=f"{letter_rows_prefix(run_id)}{name}.json",
-        Body=row.model_dump_json(by_alias=True).encode(),
-        ContentType="application/json",
-    )
-
-
-def gather_letter_rows(s3: Any, bucket: str, run_id: str) -> list[ManifestRow]:
-    rows = []
-    for page in s3.get_paginator("list_objects_v2").paginate(
-        Bucket=bucket, Prefix=letter_rows_prefix(run_id)
-    ):
-        for item in page.get("Contents", []):
-            body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
-            rows.append(ManifestRow.model_validate_json(body))
-    return sorted(rows, key=lambda row: row.letter_key)

@@ -6,7 +6,14 @@ from datetime import date
 from typing import Any
 
 from staycertified.audits.draw import DrawInput, run_draw
-from staycertified.audits.notify import AuditItem, Ports, notify_case
+from staycertified.audits.notify import (
+    AuditItem,
+    CaseOutcome,
+    CasePart,
+    Ports,
+    case_part_key,
+    notify_case,
+)
 from staycertified.audits.summary import summarize
 from staycertified.store import notices as ledger
 
@@ -25,12 +32,15 @@ def selected(world: World) -> list[AuditItem]:
     return [AuditItem.model_validate(i) for i in world.json("audits/2026/selected.json")]
 
 
-def ports(world: World) -> Ports:
+def ports(world: World, *, with_bucket: bool = False) -> Ports:
+    """The notice step's ports; `with_bucket`: it writes the case's part to "mail"."""
     return Ports(
         table=world.table,
         send_email=world.outbox.send_email,
         post_letter=world.outbox.post_letter,
         policy=world.policy,
+        s3=world.s3 if with_bucket else None,
+        mail_bucket="mail" if with_bucket else "",
     )
 
 
@@ -133,18 +143,33 @@ def test_r26_a_closed_case_gets_no_notice(world: World) -> None:
 
 
 def test_r25_r26_run_report_counts_notices_by_channel(world: World) -> None:
-    draw: dict[str, Any] = {"runId": "audit-2026", "auditYear": 2026, "selectedCount": 2}
-    notices = [
-        {"caseId": "X", "outcomes": {"EMAIL": "SENT", "MAIL": "SENT"}, "flags": []},
-        {
-            "caseId": "Y",
-            "outcomes": {"EMAIL": "SENT", "MAIL": "UNDELIVERABLE"},
-            "flags": ["POSTAL_ADDRESS_MISSING"],
-        },
-        {"caseId": "Z", "failed": True, "error": "Boom"},
-    ]
+    """The totals come from the cases' parts; a selected case without one failed."""
+    import json
 
-    summary = summarize({"draw": draw, "notices": notices}, s3=world.s3, mail_bucket="mail")
+    selected = [{"caseId": case_id} for case_id in ("X", "Y", "Z")]
+    world.s3.put_object(Bucket="mail", Key="audits/2026/selected.json", Body=json.dumps(selected))
+    draw: dict[str, Any] = {
+        "runId": "audit-2026",
+        "auditYear": 2026,
+        "selectedCount": 3,
+        "selectedKey": "audits/2026/selected.json",
+    }
+    parts = [
+        CasePart(case_id="X", outcomes={"EMAIL": "SENT", "MAIL": "SENT"}),
+        CasePart(
+            case_id="Y",
+            outcomes={"EMAIL": "SENT", "MAIL": "UNDELIVERABLE"},
+            flags=["POSTAL_ADDRESS_MISSING"],
+        ),
+    ]  # Z failed after its retries: no part
+    for part in parts:
+        world.s3.put_object(
+            Bucket="mail",
+            Key=case_part_key("audit-2026", part.case_id),
+            Body=part.model_dump_json(by_alias=True),
+        )
+
+    summary = summarize({"draw": draw}, s3=world.s3, mail_bucket="mail")
 
     report = world.json("audits/2026/report.json")
     assert summary["reportKey"] == "audits/2026/report.json"
@@ -154,6 +179,27 @@ def test_r25_r26_run_report_counts_notices_by_channel(world: World) -> None:
         ("MAIL", "UNDELIVERABLE"): 1,
     }
     assert report["flags"] == {"POSTAL_ADDRESS_MISSING": 1} and report["failedItems"] == 1
+    assert report["failed"] == [{"item": 3, "error": "NO_PART_WRITTEN"}]
+    assert summary["failedItems"] == 1
+
+
+def test_r26_the_notice_step_returns_counts_and_its_part_key_only(world: World) -> None:
+    """STYLE 14: the iteration's result does not grow with what the case did."""
+    world.certified("A1")
+    [item] = selected(world)
+    with_bucket = ports(world, with_bucket=True)
+
+    outcome = CaseOutcome.of(notify_case(item, with_bucket))
+
+    key = case_part_key(item.run_id, item.case_id)
+    assert outcome.model_dump(by_alias=True) == {
+        "sent": 2,
+        "notSent": 0,
+        "skipped": 0,
+        "partKey": key,
+    }
+    part = CasePart.model_validate(world.json(key))
+    assert part.outcomes == {"EMAIL": "SENT", "MAIL": "SENT"} and part.letter is not None
 
 
 def test_r43_every_audit_letter_of_the_run_is_in_its_print_house_manifest(world: World) -> None:
@@ -161,18 +207,11 @@ def test_r43_every_audit_letter_of_the_run_is_in_its_print_house_manifest(world:
 
     world.certified("A1")
     [item] = selected(world)
-    with_bucket = Ports(
-        table=world.table,
-        send_email=world.outbox.send_email,
-        post_letter=world.outbox.post_letter,
-        policy=world.policy,
-        s3=world.s3,
-        mail_bucket="mail",
-    )
-    result = notify_case(item, with_bucket)
+    with_bucket = ports(world, with_bucket=True)
+    notify_case(item, with_bucket)
 
-    draw = {"runId": item.run_id, "auditYear": 2026}
-    summary = summarize({"draw": draw, "notices": [result]}, s3=world.s3, mail_bucket="mail")
+    draw = {"runId": item.run_id, "auditYear": 2026, "selectedKey": "audits/2026/selected.json"}
+    summary = summarize({"draw": draw}, s3=world.s3, mail_bucket="mail")
     assert summary["runId"] == item.run_id
     [row] = read_manifest(world.s3, "mail", f"runs/{item.run_id}/manifest.csv")
     assert row.letter_key == "letters/audit/2026/RMA-A1.pdf" and row.kind == "AUDIT_NOTICE"
