@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from staycertified.api.schemas import (
     StaffPaymentIn,
     VerificationOut,
 )
+from staycertified.domain import recording
 from staycertified.domain.model import ActivitySource, Qualifies
 from staycertified.store import members as member_store
 
@@ -151,7 +153,7 @@ def record_activity(
     record = _load(table, member_id)
     cert = _certification(record, body.certificate_number)
     draft = _draft(body, ActivitySource.STAFF if staff else ActivitySource.MEMBER)
-    cycle = status.recording_cycle(cert, draft.effective_date, today, policy)
+    cycle = recording.recording_cycle(cert, draft.effective_date, today, policy)
     activity, notes = domain_activities.record_activity_noted(
         draft, cycle, today, policy, _activity_id(member_id, idempotency_key)
     )
@@ -171,14 +173,14 @@ def record_activity(
         warned = _warnings(notes, earlier, cert.activities)
         return status.activity_out(cert, earlier, today, policy, warned), True
     warned = _warnings(notes, activity, cert.activities)
-    updated = cert.model_copy(update={"activities": [*cert.activities, activity]})
+    updated = cert.model_copy(update={"activities": (*cert.activities, activity)})
     cured = status.cured_cycle(updated, cycle, today, policy)
     if cured is not None:  # R21: an ended cycle made compliant rolls over now (R16)
         cycle_store.mark_advanced(table, member_id, cured, today)
     return status.activity_out(updated, activity, today, policy, warned), False
 
 
-def _warnings(notes: Any, activity: Any, recorded: list[Any]) -> list[Any]:
+def _warnings(notes: Any, activity: Any, recorded: Sequence[Any]) -> list[Any]:
     """What the answer tells although the activity is recorded (R11, R13, R14)."""
     from staycertified.domain.activities import possible_duplicates
 
@@ -224,7 +226,7 @@ def file_attestation(
     if attestation.cures:  # R21: the ended cycle made compliant rolls over now (R16)
         from staycertified.store import cycles as cycle_store
 
-        updated = cert.model_copy(update={"attestations": [*cert.attestations, attestation]})
+        updated = cert.model_copy(update={"attestations": (*cert.attestations, attestation)})
         cured = status.cured_cycle(updated, cycle, today, policy)
         if cured is not None:
             cycle_store.mark_advanced(table, member_id, cured, today)

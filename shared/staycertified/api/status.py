@@ -45,21 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
-def recording_cycle(
-    cert: CertificationRecord, day: date | None, today: date, policy: Policy
-) -> Cycle:
-    return recording.recording_cycle(
-        cert.certification,
-        cert.cycles,
-        cert.activities,
-        cert.attestations,
-        cert.invoices,
-        day,
-        today,
-        policy,
-    )
-
-
 def _cycle_of(cert: CertificationRecord, day: date, today: date, policy: Policy) -> Cycle | None:
     every = cycles.cycles_of(cert.certification, cert.cycles, today, policy)
     return next((c for c in every if c.start <= day <= c.end), None)
@@ -114,9 +99,7 @@ def cured_cycle(
     """R16/R21: an ended cycle that is compliant now rolls over today (its stamped value)."""
     if today <= cycle.end or cycle.advanced_on is not None:
         return None
-    decision = recording.cycle_compliance_on(
-        cert.certification, cycle, cert.activities, cert.attestations, cert.invoices, policy, today
-    )
+    decision = recording.cycle_compliance_on(cert, cycle, today, policy)
     rollover = compliance.decide_rollover(cert.certification, decision, today, policy)
     return None if rollover is None else rollover.ended
 
@@ -128,15 +111,7 @@ def attest(
     cycle of a LAPSED certification, which it cures; checked by the domain."""
     from staycertified.domain.errors import DomainError, RuleViolations
 
-    cycle, cures = recording.attestation_cycle(
-        cert.certification,
-        cert.cycles,
-        cert.activities,
-        cert.attestations,
-        cert.invoices,
-        today,
-        policy,
-    )
+    cycle, cures = recording.attestation_cycle(cert, today, policy)
     found: list[DomainError] = []
     points: dict[Category, Decimal] = {}
     for name, value in body.points_by_category.items():
@@ -170,28 +145,12 @@ def standing_of(cert: CertificationRecord, today: date, policy: Policy) -> Stand
     the CE discount (R41) asks the same question."""
     from staycertified.domain.standing import evaluate_standing
 
-    audit = _open_audit(cert)
-    return evaluate_standing(
-        cert.certification,
-        cert.cycles,
-        cert.activities,
-        cert.attestations,
-        cert.invoices,
-        today,
-        policy,
-        open_audit_case=audit,
-    )
-
-
-def _open_audit(cert: CertificationRecord) -> AuditCase | None:
-    """R26, R37: the certification's open audit case (the latest, should there be two)."""
-    cases = [c for c in cert.audit_cases if c.is_open]
-    return max(cases, key=lambda c: c.audit_year, default=None)
+    return evaluate_standing(cert, today, policy)
 
 
 def _shown_audit(cert: CertificationRecord, today: date) -> AuditCase | None:
     """R37: the open case, else this year's decided one (its outcome)."""
-    open_case = _open_audit(cert)
+    open_case = cert.open_audit_case
     if open_case is not None:
         return open_case
     this_year = [c for c in cert.audit_cases if c.audit_year == today.year]
@@ -287,15 +246,7 @@ def certification_status(
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
     decision = standing_of(cert, today, policy)
     current = decision.current_cycle
-    compliant = recording.cycle_compliance_on(
-        cert.certification,
-        current,
-        cert.activities,
-        cert.attestations,
-        cert.invoices,
-        policy,
-        today,
-    ).compliant
+    compliant = recording.cycle_compliance_on(cert, current, today, policy).compliant
     audit = _shown_audit(cert, today)
     recertification = None
     application_actions: list[NextAction] = []

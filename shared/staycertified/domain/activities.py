@@ -10,6 +10,7 @@ end), effective 2021-01-01.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -253,7 +254,7 @@ def _normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def possible_duplicates(activity: Activity, recorded: list[Activity]) -> list[Reason]:
+def possible_duplicates(activity: Activity, recorded: Sequence[Activity]) -> list[Reason]:
     """R13: one completion is recorded once. A member's activity recorded without an
     Idempotency-Key may be a resubmission: the same category, dates and quantity as
     one already recorded with the same title, or as the body's own online CE (R13,

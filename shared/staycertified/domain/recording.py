@@ -14,45 +14,35 @@ from datetime import date
 
 from staycertified.domain import ccp, compliance, cycles, invoicing
 from staycertified.domain.errors import DomainError
-from staycertified.domain.model import Activity, Attestation, Certification, Cycle, Invoice
+from staycertified.domain.history import CertificationHistory
+from staycertified.domain.model import Attestation, Cycle
 from staycertified.policy.model import Policy
 
 
 def cycle_compliance_on(
-    certification: Certification,
-    cycle: Cycle,
-    activities: list[Activity],
-    attestations: list[Attestation],
-    invoices: list[Invoice],
-    policy: Policy,
-    as_of: date,
+    history: CertificationHistory, cycle: Cycle, today: date, policy: Policy
 ) -> compliance.ComplianceDecision:
-    """R16 for one cycle, fees included (invoices, or paid_through when none, R3/R7)."""
-    fees = invoicing.fee_years(certification, invoices, as_of)
-    return compliance.cycle_compliance(cycle, activities, attestations, fees, policy, as_of)
+    """R16 for one cycle of the history on `today`, fees included (invoices, or
+    paid_through when none, R3/R7)."""
+    fees = invoicing.fee_years(history.certification, history.invoices, today)
+    return compliance.cycle_compliance(
+        cycle, history.activities, history.attestations, fees, policy, today
+    )
 
 
 def recording_cycle(
-    certification: Certification,
-    stored: list[Cycle],
-    activities: list[Activity],
-    attestations: list[Attestation],
-    invoices: list[Invoice],
-    day: date | None,
-    today: date,
-    policy: Policy,
+    history: CertificationHistory, day: date | None, today: date, policy: Policy
 ) -> Cycle:
     """R12/R21: the cycle an activity dated `day` is recorded against."""
-    every = cycles.cycles_of(certification, stored, today, policy)
+    certification = history.certification
+    every = cycles.cycles_of(certification, history.cycles, today, policy)
     current = every[-1]
     if day is None or day >= current.start or not ccp.is_mandatory(certification):
         return current
     containing = next((c for c in every if c.start <= day <= c.end), None)
     if containing is None:
         return current
-    decision = cycle_compliance_on(
-        certification, containing, activities, attestations, invoices, policy, today
-    )
+    decision = cycle_compliance_on(history, containing, today, policy)
     return current if decision.points_met else containing
 
 
@@ -60,13 +50,7 @@ ATTESTATION_POINTS_SHORT = "ATTESTATION_POINTS_SHORT"
 
 
 def attestation_cycle(
-    certification: Certification,
-    stored: list[Cycle],
-    activities: list[Activity],
-    attestations: list[Attestation],
-    invoices: list[Invoice],
-    today: date,
-    policy: Policy,
+    history: CertificationHistory, today: date, policy: Policy
 ) -> tuple[Cycle, bool]:
     """R18: the cycle an attestation filed today is for, and whether it cures (R21): the
     ended cycle whose points are still unmet while the certification is LAPSED for it and
@@ -75,19 +59,16 @@ def attestation_cycle(
     from staycertified.domain.model import Standing
     from staycertified.domain.standing import evaluate_standing
 
-    every = cycles.cycles_of(certification, stored, today, policy)
+    certification = history.certification
+    every = cycles.cycles_of(certification, history.cycles, today, policy)
     current = every[-1]
     if len(every) < 2 or not ccp.is_mandatory(certification):
         return current, False
     ended = every[-2]
-    points_met = cycle_compliance_on(
-        certification, ended, activities, attestations, invoices, policy, today
-    ).points_met
+    points_met = cycle_compliance_on(history, ended, today, policy).points_met
     if points_met or ended.advanced_on is not None or add_years(ended.end, 3) <= today:
         return current, False
-    standing = evaluate_standing(
-        certification, stored, activities, attestations, invoices, today, policy
-    )
+    standing = evaluate_standing(history, today, policy)
     return (ended, True) if standing.status == Standing.LAPSED else (current, False)
 
 

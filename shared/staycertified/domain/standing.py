@@ -37,6 +37,7 @@ from staycertified.domain.cycles import cycles_until, merge_stored_cycles
 from staycertified.domain.dates import ONE_DAY, add_years
 from staycertified.domain.decisions import ActionKind, Frozen, NextAction, Reason
 from staycertified.domain.errors import DomainError
+from staycertified.domain.history import CertificationHistory
 from staycertified.domain.invoicing import (
     FeeYear,
     due_date,
@@ -118,8 +119,7 @@ def fee_obligations(fees: Iterable[FeeYear], grace_days: int) -> list[Obligation
 
 
 def fee_lapses_between(
-    certification: Certification,
-    invoices: Iterable[Invoice],
+    history: CertificationHistory,
     first: date,
     last: date,
     today: date,
@@ -128,7 +128,8 @@ def fee_lapses_between(
     """R21: the fees that lapsed the certification on a day in [first, last] (the day
     after due date + grace) and are still unpaid on `today`: one lapse each (the
     sweep records one while the standing is LAPSED; once R22 applies it is no lapse)."""
-    own = [i for i in invoices if i.certificate_number == certification.certificate_number]
+    certification = history.certification
+    own = _of_certificate(history.invoices, certification.certificate_number)
     fees = fee_years(certification, own, today)
     return [
         obligation
@@ -224,7 +225,6 @@ def _recertification_triggers(
     certification: Certification,
     obligations: list[Obligation],
     today: date,
-    audit_failed_on: date | None,
 ) -> tuple[list[Reason], date | None]:
     """R22 reasons and the start of the R23 clock."""
     reasons, starts = [], []
@@ -236,7 +236,7 @@ def _recertification_triggers(
             since = obligation.recertification_threshold
             reasons.append(Reason(rule="R22", code=code, message=msg, since=since))
             starts.append(obligation.unmet_from)
-    failed = audit_failed_on or certification.audit_failed_on
+    failed = certification.audit_failed_on
     if failed is not None and failed <= today:
         msg = f"audit failed on {failed}"
         reasons.append(Reason(rule="R22", code="AUDIT_FAILED", message=msg, since=failed))
@@ -329,27 +329,23 @@ def _cure_actions(
 
 
 def evaluate_standing(
-    certification: Certification,
-    cycles: Iterable[Cycle],
-    activities: Iterable[Activity],
-    attestations: Iterable[Attestation],
-    invoices: Iterable[Invoice],
-    today: date,
-    policy: Policy,
-    audit_failed_on: date | None = None,
-    open_audit_case: AuditCase | None = None,
+    history: CertificationHistory, today: date, policy: Policy
 ) -> StandingDecision:
-    """R20-R24, R37: the status of `certification` on `today`, with reasons and next actions.
+    """R20-R24, R37: the status of the certification on `today`, with reasons and next actions.
 
-    `cycles` are the stored cycles (their `advanced_on` counts as met points); cycles
-    not stored are computed from the anchor. Obligations before the anchor are
-    settled by the recertification (R33).
+    The history's `cycles` are the stored cycles (their `advanced_on` counts as met
+    points); cycles not stored are computed from the anchor. Obligations before the
+    anchor are settled by the recertification (R33). Its open audit case asks for
+    proof (R27); a failed audit requires recertification (R22.3).
     """
+    certification = history.certification
     number = certification.certificate_number
-    activity_list = _of_certificate(activities, number)
-    attestation_list = _of_certificate(attestations, number)
-    invoice_list = _of_certificate(invoices, number)
-    all_cycles = merge_stored_cycles(cycles_until(certification, today, policy), list(cycles))
+    activity_list = _of_certificate(history.activities, number)
+    attestation_list = _of_certificate(history.attestations, number)
+    invoice_list = _of_certificate(history.invoices, number)
+    all_cycles = merge_stored_cycles(
+        cycles_until(certification, today, policy), list(history.cycles)
+    )
     duty = ccp_duty(certification)
     fees = fee_years(certification, invoice_list, today)
     obligations = fee_obligations(fees, policy.renewal.grace_days.at(today))
@@ -359,9 +355,7 @@ def evaluate_standing(
         )
     obligations.sort(key=lambda o: (o.unmet_from, o.kind))
     unmet = [o for o in obligations if o.unmet_on(today)]
-    recert_reasons, clock_start = _recertification_triggers(
-        certification, obligations, today, audit_failed_on
-    )
+    recert_reasons, clock_start = _recertification_triggers(certification, obligations, today)
     current = all_cycles[-1]
     tally = tally_points(current, activity_list, policy, today)
     attested = [
@@ -378,7 +372,7 @@ def evaluate_standing(
         actions += _current_actions(
             certification, current, outstanding, duty, next_invoice, fees, today
         )
-    open_case = open_audit_case if open_audit_case and open_audit_case.is_open else None
+    open_case = history.open_audit_case
     actions += _audit_actions(open_case)
     return StandingDecision(
         certificate_number=number,

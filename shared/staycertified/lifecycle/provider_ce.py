@@ -53,9 +53,9 @@ def record_completion(
     table: Table, detail: CourseCompleted, today: date, policy: Policy
 ) -> CompletionOutcome:
     """Records the completion as a verified PROVIDER activity, or says why not."""
-    from staycertified.api.status import recording_cycle
     from staycertified.domain.activities import ActivityDraft, record_activity
     from staycertified.domain.errors import RuleViolations
+    from staycertified.domain.recording import recording_cycle
     from staycertified.store import activities as activity_store
 
     hours = detail.contact_hours if detail.contact_hours is not None else detail.ceu * 10  # type: ignore[operator]

@@ -147,28 +147,12 @@ class Sweep:
         return (record, cert, same) if same is not None else None  # stale after a recertification
 
     def _compliance(self, cert: CertificationRecord, cycle: Cycle) -> compliance.ComplianceDecision:
-        return recording.cycle_compliance_on(
-            cert.certification,
-            cycle,
-            cert.activities,
-            cert.attestations,
-            cert.invoices,
-            self.policy,
-            self.today,
-        )
+        return recording.cycle_compliance_on(cert, cycle, self.today, self.policy)
 
     def _standing(self, cert: CertificationRecord, day: date | None = None) -> Any:
         from staycertified.domain.standing import evaluate_standing
 
-        return evaluate_standing(
-            cert.certification,
-            cert.cycles,
-            cert.activities,
-            cert.attestations,
-            cert.invoices,
-            day or self.today,
-            self.policy,
-        )
+        return evaluate_standing(cert, day or self.today, self.policy)
 
     # ------------------------------------------------------------ 1. cycle ends
 
@@ -323,8 +307,7 @@ class Sweep:
                 if cert is None or self._standing(cert).status != Standing.LAPSED:
                     continue
                 for fee in standing_rules.fee_lapses_between(
-                    cert.certification,
-                    cert.invoices,
+                    cert,
                     self.since,
                     self.today,
                     self.today,

@@ -416,12 +416,17 @@ def already_required_to_recertify(
     """A certification that arrives RECERTIFICATION_REQUIRED (R22) is recorded as such
     (since the day the 3 years ran out) and its owed invoices are VOID (R42); the daily
     sweep sends its recertification-required notice."""
+    from staycertified.domain.history import CertificationHistory
     from staycertified.domain.model import Standing
     from staycertified.domain.standing import evaluate_standing
 
-    standing = evaluate_standing(
-        certification, every_cycle, [points] if points else [], [], invoices, today, policy
+    history = CertificationHistory(
+        certification=certification,
+        cycles=tuple(every_cycle),
+        activities=(points,) if points else (),
+        invoices=tuple(invoices),
     )
+    standing = evaluate_standing(history, today, policy)
     if standing.status != Standing.RECERTIFICATION_REQUIRED:
         return certification, invoices
     since = standing.required_since or today

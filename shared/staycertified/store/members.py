@@ -8,15 +8,9 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from pydantic import BaseModel, ConfigDict, Field
 
-from staycertified.domain.model import (
-    Activity,
-    Attestation,
-    AuditCase,
-    Certification,
-    Cycle,
-    Invoice,
-    Member,
-)
+from staycertified.domain import model
+from staycertified.domain.history import CertificationHistory
+from staycertified.domain.model import Activity, Certification, Cycle, Member
 from staycertified.recertification.model import ApplicationRecord
 from staycertified.store import keys
 from staycertified.store.badges import BADGE, Badge
@@ -51,18 +45,14 @@ class NoticeRecord(BaseModel):
     status: str | None = None  # store.notices.NoticeStatus: PENDING, SENT, UNDELIVERABLE
 
 
-class CertificationRecord(BaseModel):
-    """One certification with everything recorded about it."""
+class CertificationRecord(CertificationHistory):
+    """One certification with everything recorded about it: the domain's aggregate
+    (`domain.history.CertificationHistory`, what the decisions read) plus what only
+    the store and the API show."""
 
     model_config = ConfigDict(frozen=True)
 
-    certification: Certification
-    cycles: list[Cycle] = Field(default_factory=list)
-    activities: list[Activity] = Field(default_factory=list)
-    attestations: list[Attestation] = Field(default_factory=list)
-    invoices: list[Invoice] = Field(default_factory=list)
     notices: list[NoticeRecord] = Field(default_factory=list)
-    audit_cases: list[AuditCase] = Field(default_factory=list)
     badges: list[Badge] = Field(default_factory=list)  # the Credly badge, at most one (R36)
     applications: list[ApplicationRecord] = Field(default_factory=list)
 
@@ -90,10 +80,10 @@ class MemberRecord(BaseModel):
 _ENTITY_MODELS: dict[str, type[BaseModel]] = {
     CYCLE: Cycle,
     ACTIVITY: Activity,
-    ATTESTATION: Attestation,
-    INVOICE: Invoice,
+    ATTESTATION: model.Attestation,
+    INVOICE: model.Invoice,
     NOTICE: NoticeRecord,
-    AUDIT_CASE: AuditCase,
+    AUDIT_CASE: model.AuditCase,
     BADGE: Badge,
     RECERT_APPLICATION: ApplicationRecord,
 }

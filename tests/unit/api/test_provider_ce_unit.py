@@ -76,7 +76,7 @@ def test_r13_one_completion_over_the_policy_cap_is_refused_finding_4(table: Any)
     assert provider.handle(course_completed(contactHours=None, ceu=5), None, table=table)[
         "codes"
     ] == ["COMPLETION_HOURS_OVER_CAP"]
-    assert load_member(table, "M1").certifications[0].activities == []
+    assert load_member(table, "M1").certifications[0].activities == ()
 
 
 def test_r40_today_is_the_received_time_not_the_senders_time_finding_4(table: Any) -> None:
@@ -84,4 +84,4 @@ def test_r40_today_is_the_received_time_not_the_senders_time_finding_4(table: An
     event = course_completed(completedOn="2026-06-01")  # after the received day: refused
     event["time"] = "2026-07-01T00:00:00Z"  # what a sender claims counts for nothing
     assert provider.handle(event, None, table=table)["status"] == "REJECTED"
-    assert load_member(table, "M1").certifications[0].activities == []
+    assert load_member(table, "M1").certifications[0].activities == ()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from staycertified.domain.history import CertificationHistory
 from staycertified.domain.model import (
     Activity,
     Attestation,
+    AuditCase,
     Category,
     Certification,
+    Cycle,
     Invoice,
     InvoiceStatus,
     Qualifies,
@@ -89,4 +93,28 @@ def attestation(cycle_start: date, signed_on: date, points: int = 30) -> Attesta
         points_by_category={Category.PROFESSIONAL_EDUCATION: Decimal(points)},
         signed_by="Member",
         signed_on=signed_on,
+    )
+
+
+def history(
+    certification: Certification,
+    cycles: Iterable[Cycle] = (),
+    activities: Iterable[Activity] = (),
+    attestations: Iterable[Attestation] = (),
+    invoices: Iterable[Invoice] = (),
+    *,
+    audit_cases: Iterable[AuditCase] = (),
+    audit_failed_on: date | None = None,
+) -> CertificationHistory:
+    """The certification and its history, as the store reads them (R22.3: `audit_failed_on`
+    is recorded on the certification)."""
+    if audit_failed_on is not None:
+        certification = certification.model_copy(update={"audit_failed_on": audit_failed_on})
+    return CertificationHistory(
+        certification=certification,
+        cycles=tuple(cycles),
+        activities=tuple(activities),
+        attestations=tuple(attestations),
+        invoices=tuple(invoices),
+        audit_cases=tuple(audit_cases),
     )

@@ -26,7 +26,7 @@ from staycertified.domain.standing import evaluate_standing, worse_or_equal
 from staycertified.policy import load_policy
 from staycertified.policy.model import RecertRoute
 
-from .builders import activity, attestation, cert, invoice
+from .builders import activity, attestation, cert, history, invoice
 
 D = date
 POLICY = load_policy()
@@ -345,16 +345,17 @@ def standing(today: date, **kw):  # type: ignore[no-untyped-def]
     }
     values.update(kw)
     c = values.pop("c", S)
-    return evaluate_standing(
+    case = values.get("open_audit_case")
+    record = history(
         c,
         [],
         values["activities"],
         values.get("attestations", []),
         values["invoices"],
-        today,
-        POLICY,
-        **{k: v for k, v in values.items() if k in {"audit_failed_on", "open_audit_case"}},
+        audit_cases=() if case is None else (case,),
+        audit_failed_on=values.get("audit_failed_on"),
     )
+    return evaluate_standing(record, today, POLICY)
 
 
 def test_r22_r23_reasons_carry_their_dates_and_rules() -> None:
@@ -493,14 +494,15 @@ def test_r16_r21_stored_rollover_counts_from_its_own_day() -> None:
         points_required=Decimal(30),
         advanced_on=D(2022, 6, 10),
     )
-    args = (
+    rolled = history(
+        S,
         [late_rollover],
         [],
         [],
         [invoice(y, D(y, 5, 31), paid_at=D(y, 5, 1)) for y in range(2020, 2023)],
     )
-    assert evaluate_standing(S, *args, D(2022, 6, 9), POLICY).status == Standing.LAPSED
-    assert evaluate_standing(S, *args, D(2022, 6, 10), POLICY).status == Standing.ACTIVE
+    assert evaluate_standing(rolled, D(2022, 6, 9), POLICY).status == Standing.LAPSED
+    assert evaluate_standing(rolled, D(2022, 6, 10), POLICY).status == Standing.ACTIVE
 
 
 def test_r36_replace_keeps_the_given_reason() -> None:

@@ -16,6 +16,7 @@ from staycertified.domain.standing import SEVERITY, evaluate_standing
 from staycertified.policy import load_policy
 
 from .builders import activity, attestation, cert, invoice
+from .builders import history as history_of  # the tests' `history` is hypothesis data
 
 POLICY = load_policy()
 D = date
@@ -69,8 +70,9 @@ def test_time_alone_never_improves_a_standing(history, gap: int) -> None:  # typ
         activities = [a for a in activities if not (a.recorded_on and t1 < a.recorded_on)]
         attestations = [a for a in attestations if a.signed_on <= t1]
     # When evaluated on both dates
-    before = evaluate_standing(c, [], activities, attestations, invoices, t1, POLICY)
-    after = evaluate_standing(c, [], activities, attestations, invoices, t2, POLICY)
+    record = history_of(c, [], activities, attestations, invoices)
+    before = evaluate_standing(record, t1, POLICY)
+    after = evaluate_standing(record, t2, POLICY)
     # Then the later standing is never better
     assert SEVERITY[after.status] >= SEVERITY[before.status], (before.reasons, after.reasons)
 
@@ -79,7 +81,9 @@ def test_time_alone_never_improves_a_standing(history, gap: int) -> None:  # typ
 @settings(max_examples=100, deadline=None)
 def test_every_standing_decision_names_a_rule(history) -> None:  # type: ignore[no-untyped-def]
     c, invoices, activities, attestations, today = history
-    decision = evaluate_standing(c, [], activities, attestations, invoices, today, POLICY)
+    decision = evaluate_standing(
+        history_of(c, [], activities, attestations, invoices), today, POLICY
+    )
     assert decision.reasons
     assert all(r.rule.startswith("R") and r.code and r.message for r in decision.reasons)
     assert all(a.rule.startswith("R") for a in decision.next_actions)

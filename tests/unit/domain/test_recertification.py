@@ -31,7 +31,7 @@ from staycertified.domain.standing import evaluate_standing
 from staycertified.policy import Policy
 from staycertified.policy.model import RecertRoute
 
-from .builders import cert, invoice
+from .builders import cert, history, invoice
 
 D = date
 
@@ -143,7 +143,8 @@ def lapsed_standing(today: date):  # type: ignore[no-untyped-def]
     from staycertified.policy import load_policy
 
     c = cert(D(2019, 5, 17))
-    return evaluate_standing(c, [], [], [], [invoice(2020, D(2020, 5, 31))], today, load_policy())
+    owed = history(c, invoices=[invoice(2020, D(2020, 5, 31))])
+    return evaluate_standing(owed, today, load_policy())
 
 
 def test_r23_ccp_route_closed_after_ten_years() -> None:
@@ -183,7 +184,7 @@ def test_r33_recertification_moves_anchor_anniversary_and_cycle(policy: Policy) 
     assert renewed.paid_through == D(2027, 8, 31)
     assert (effect.new_cycle.start, effect.new_cycle.end) == (D(2026, 8, 20), D(2029, 8, 19))
     assert effect.ccp_duty == CcpDuty.MANDATORY and effect.issue_badge
-    standing = evaluate_standing(renewed, [], [], [], [], D(2026, 8, 21), policy)
+    standing = evaluate_standing(history(renewed), D(2026, 8, 21), policy)
     assert standing.status == Standing.ACTIVE
 
 

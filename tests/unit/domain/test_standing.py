@@ -14,7 +14,7 @@ from staycertified.domain.standing import evaluate_standing, public_verification
 from staycertified.policy import load_policy
 from staycertified.policy.loader import BUNDLED_POLICY
 
-from .builders import activity, attestation, cert, invoice
+from .builders import activity, attestation, cert, history, invoice
 
 D = date
 C = cert(D(2019, 5, 17))  # cycle 0: 2019-05-17..2022-05-16; fees due 31 May from 2020
@@ -35,12 +35,19 @@ FULL_POINTS = [activity(D(2021, 1, 10), 30)]
 
 
 def standing(
-    today: date, c=C, activities=FULL_POINTS, invoices=None, attestations=(), cycles=(), **kw
+    today: date,
+    c=C,
+    activities=FULL_POINTS,
+    invoices=None,
+    attestations=(),
+    cycles=(),
+    open_audit_case=None,
+    **kw,
 ):  # type: ignore[no-untyped-def]
     invoices = paid_fees(range(2020, today.year + 1)) if invoices is None else invoices
-    return evaluate_standing(
-        c, list(cycles), activities, list(attestations), invoices, today, load_policy(), **kw
-    )
+    cases = () if open_audit_case is None else (open_audit_case,)
+    record = history(c, cycles, activities, attestations, invoices, audit_cases=cases, **kw)
+    return evaluate_standing(record, today, load_policy())
 
 
 def codes(decision) -> list[str]:  # type: ignore[no-untyped-def]
@@ -286,12 +293,14 @@ def test_r21_grace_days_from_policy(tmp_path) -> None:  # type: ignore[no-untype
     path.write_text(json.dumps(raw))
     graced = load_policy(path)
     invoices = paid_fees(range(2020, 2023), skip={2022})
-    args = (C, [], FULL_POINTS, [], invoices)
-    assert evaluate_standing(*args, D(2022, 6, 10), graced).status == Standing.ACTIVE
-    assert evaluate_standing(*args, D(2022, 6, 11), graced).status == Standing.LAPSED
+    owed = history(C, [], FULL_POINTS, [], invoices)
+    assert evaluate_standing(owed, D(2022, 6, 10), graced).status == Standing.ACTIVE
+    assert evaluate_standing(owed, D(2022, 6, 11), graced).status == Standing.LAPSED
     paid_in_grace = paid_fees(range(2020, 2023), late={2022: D(2022, 6, 10)})
     assert (
-        evaluate_standing(C, [], FULL_POINTS, [], paid_in_grace, D(2022, 7, 1), graced).status
+        evaluate_standing(
+            history(C, [], FULL_POINTS, [], paid_in_grace), D(2022, 7, 1), graced
+        ).status
         == Standing.ACTIVE
     )
 
@@ -368,14 +377,14 @@ def test_r21_fee_lapses_between_names_the_fee_that_lapsed_on_a_covered_day() -> 
 
     invoices = paid_fees(range(2020, 2023), skip={2022})
     found = fee_lapses_between(
-        C, invoices, D(2022, 5, 26), D(2022, 6, 1), D(2022, 6, 1), load_policy()
+        history(C, invoices=invoices), D(2022, 5, 26), D(2022, 6, 1), D(2022, 6, 1), load_policy()
     )
     assert [(o.membership_year, o.overdue_from) for o in found] == [(2022, D(2022, 6, 1))]
     # a window that ends before the lapse day, or a fee paid since: nothing
     assert not fee_lapses_between(
-        C, invoices, D(2022, 5, 25), D(2022, 5, 31), D(2022, 6, 1), load_policy()
+        history(C, invoices=invoices), D(2022, 5, 25), D(2022, 5, 31), D(2022, 6, 1), load_policy()
     )
     paid_late = paid_fees(range(2020, 2023), late={2022: D(2022, 6, 3)})
     assert not fee_lapses_between(
-        C, paid_late, D(2022, 6, 1), D(2022, 6, 4), D(2022, 6, 4), load_policy()
+        history(C, invoices=paid_late), D(2022, 6, 1), D(2022, 6, 4), D(2022, 6, 4), load_policy()
     )
