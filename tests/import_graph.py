@@ -47,7 +47,8 @@ def _resolve(module: str, level: int, target: str | None, modules: dict[str, Pat
     return ".".join([*base, target] if target else base)
 
 
-def _imported(module: str, tree: ast.AST, modules: dict[str, Path]) -> set[str]:
+def _names(module: str, tree: ast.AST, modules: dict[str, Path]) -> set[str]:
+    """Every absolute name `module` imports (`from a import b` names `a` and `a.b`)."""
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -56,6 +57,11 @@ def _imported(module: str, tree: ast.AST, modules: dict[str, Path]) -> set[str]:
             source = _resolve(module, node.level, node.module, modules)
             found.add(source)
             found.update(f"{source}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _imported(module: str, tree: ast.AST, modules: dict[str, Path]) -> set[str]:
+    found = _names(module, tree, modules)
     internal: set[str] = set()
     for name in found:
         # `import a.b.c` also imports a and a.b; keep the deepest internal module named
@@ -74,6 +80,32 @@ def import_graph(folder: Path, package: str) -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         graph[name] = _imported(name, tree, modules)
     return graph
+
+
+def external_imports(folder: Path, package: str) -> dict[str, set[str]]:
+    """Module -> the top-level names of what it imports from outside `package`
+    (`import boto3.session` -> "boto3"), wherever the import stands."""
+    modules = module_names(folder, package)
+    found: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tops = {n.split(".")[0] for n in _names(name, tree, modules) if n}
+        found[name] = tops - {package}
+    return found
+
+
+def package_graph(graph: dict[str, set[str]], depth: int = 2) -> dict[str, set[str]]:
+    """The module graph folded to packages `depth` names deep (`a.b.c` -> `a.b`):
+    which subpackage (or top module) imports which other one."""
+
+    def fold(module: str) -> str:
+        return ".".join(module.split(".")[:depth])
+
+    folded: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        into = folded.setdefault(fold(module), set())
+        into.update(fold(t) for t in targets if fold(t) != fold(module))
+    return folded
 
 
 def _without_parent_packages(graph: dict[str, set[str]]) -> dict[str, set[str]]:

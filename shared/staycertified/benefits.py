@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
     from staycertified.store.members import MemberRecord
 
 PLATFORM_PRINCIPAL_ENV = "LEARNING_PLATFORM_PRINCIPAL"

@@ -33,7 +33,7 @@ from staycertified.store.table import query_all
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 DASHBOARD_PK = "DASHBOARD"
 SNAPSHOT_PREFIX = "SNAPSHOT#"

@@ -24,7 +24,7 @@ from staycertified.api import errors
 from staycertified.api.schemas import Camel
 from staycertified.domain import errors as domain_errors
 from staycertified.domain.errors import DomainError
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 AnswerValue = StrictBool | int | str | None
 ROUTE_NOT_OFFERED = "ROUTE_NOT_OFFERED"

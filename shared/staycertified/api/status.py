@@ -39,8 +39,8 @@ from staycertified.domain.model import (
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.decisions import NextAction as DomainNextAction
     from staycertified.domain.decisions import Reason as DomainReason
+    from staycertified.domain.policy import Policy
     from staycertified.domain.standing import StandingDecision
-    from staycertified.policy.model import Policy
     from staycertified.store.documents import StoredDocument
     from staycertified.store.members import CertificationRecord, MemberRecord
 

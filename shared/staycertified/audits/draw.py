@@ -33,7 +33,7 @@ from staycertified.store.cycles import MemberCycle, cycles_rolled_over_in
 from staycertified.store.members import get_certifications
 
 if TYPE_CHECKING:  # pragma: no cover
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 SEED_BYTES = 16
 

@@ -31,7 +31,7 @@ from staycertified.store.members import load_member
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.model import AuditCase, Member
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
     from staycertified.store.members import CertificationRecord
 
 

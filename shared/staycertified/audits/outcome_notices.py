@@ -19,7 +19,7 @@ from staycertified.domain.model import Channel
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.audits.case import LoadedCase
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 REMINDER, PASSED, FAILED = "AUDIT_REMINDER", "AUDIT_PASSED", "AUDIT_FAILED"
 

@@ -42,7 +42,7 @@ from staycertified.store.badges import Badge, BadgeCall, BadgeState
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 HANDLED = frozenset(
     {

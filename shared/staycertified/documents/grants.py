@@ -18,7 +18,7 @@ from staycertified.domain.documents import DocumentKind, UploadPurpose, decide_g
 from staycertified.store import documents as store
 
 if TYPE_CHECKING:  # pragma: no cover
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
 

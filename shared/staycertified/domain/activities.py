@@ -26,7 +26,7 @@ from staycertified.domain.model import (
     Qualifies,
     Unit,
 )
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 EXAM_CATEGORIES = frozenset({"EXAM", "EXAM_RETAKE"})  # R19
 

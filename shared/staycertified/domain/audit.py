@@ -21,7 +21,7 @@ from decimal import Decimal
 from staycertified.domain.ccp import is_mandatory
 from staycertified.domain.decisions import Frozen
 from staycertified.domain.model import AuditCase, AuditStatus, Certification, Cycle
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 
 class AuditDraw(Frozen):

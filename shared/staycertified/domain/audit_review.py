@@ -29,7 +29,7 @@ from staycertified.domain.model import (
     Cycle,
     ItemDecision,
 )
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 AUDIT_NOT_OPEN = "AUDIT_NOT_OPEN"
 AUDIT_DEADLINE_PASSED = "AUDIT_DEADLINE_PASSED"

@@ -18,7 +18,7 @@ from staycertified.domain.decisions import Frozen, Reason
 from staycertified.domain.errors import DomainError
 from staycertified.domain.invoicing import FeeYear
 from staycertified.domain.model import Activity, Attestation, Category, Certification, Cycle
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 
 class CountedActivity(Frozen):

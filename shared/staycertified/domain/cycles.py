@@ -13,7 +13,7 @@ from datetime import date
 
 from staycertified.domain.dates import ONE_DAY, add_years, last_day_of_month
 from staycertified.domain.model import Certification, Cycle
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 CYCLE_YEARS = 3  # R9
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from staycertified.domain import errors
 from staycertified.domain.decisions import Frozen
 from staycertified.domain.errors import DomainError
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 
 class UploadPurpose(StrEnum):

@@ -17,7 +17,7 @@ from staycertified.domain import errors
 from staycertified.domain.dates import add_months
 from staycertified.domain.decisions import Frozen, Reason
 from staycertified.domain.errors import DomainError, RuleViolations
-from staycertified.policy.model import (
+from staycertified.domain.policy import (
     AllOf,
     AnyOf,
     Eligibility,

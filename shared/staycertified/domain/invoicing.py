@@ -33,7 +33,7 @@ from staycertified.domain.model import (
     Payment,
     invoice_id_for,
 )
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 
 def first_membership_year(certification: Certification) -> int:

@@ -25,7 +25,7 @@ from staycertified.domain.model import (
     Member,
     NoticeKey,
 )
-from staycertified.policy.model import Policy, RenewalStep
+from staycertified.domain.policy import Policy, RenewalStep
 
 POSTAL_ADDRESS_MISSING = "POSTAL_ADDRESS_MISSING"  # R4
 EMAIL_ADDRESS_MISSING = "EMAIL_ADDRESS_MISSING"  # R4

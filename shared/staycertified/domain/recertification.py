@@ -21,8 +21,8 @@ from staycertified.domain.model import (
     Cycle,
     RecertificationApplication,
 )
+from staycertified.domain.policy import Policy, RecertRoute
 from staycertified.domain.standing import StandingDecision
-from staycertified.policy.model import Policy, RecertRoute
 
 
 class ApplicationStatus(StrEnum):

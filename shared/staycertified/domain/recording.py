@@ -16,7 +16,7 @@ from staycertified.domain import ccp, compliance, cycles, invoicing
 from staycertified.domain.errors import DomainError
 from staycertified.domain.history import CertificationHistory
 from staycertified.domain.model import Attestation, Cycle
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 
 def cycle_compliance_on(

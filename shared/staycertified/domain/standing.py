@@ -57,7 +57,7 @@ from staycertified.domain.model import (
     Standing,
     invoice_id_for,
 )
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 RECERTIFICATION_AFTER_YEARS = 3  # R22
 EXAM_ONLY_AFTER_YEARS = 10  # R23

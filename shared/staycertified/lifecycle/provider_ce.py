@@ -16,7 +16,7 @@ from staycertified.store import members as member_store
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 PROVIDER_NAME = "Stay Certified online CE"

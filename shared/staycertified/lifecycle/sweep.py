@@ -62,8 +62,8 @@ from staycertified.store import members as member_store
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from staycertified.domain.policy import Policy
     from staycertified.notify.outbox import Outbox
-    from staycertified.policy.model import Policy
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 CATCH_UP_DAYS = 7

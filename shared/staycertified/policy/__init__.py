@@ -1,4 +1,5 @@
-"""The versioned policy file and its loader (R1, R2, R35).
+"""The versioned policy file and its loader (R1, R2, R35); the schema it is validated
+against is the domain's (`staycertified.domain.policy`, re-exported here).
 
 How the deployed system reads it
 --------------------------------
@@ -23,7 +24,7 @@ See docs/policy.md.
 
 from __future__ import annotations
 
+from staycertified.domain.policy import Policy, Version, Versioned
 from staycertified.policy.loader import PolicyError, load_policy
-from staycertified.policy.model import Policy, Version, Versioned
 
 __all__ = ["Policy", "PolicyError", "Version", "Versioned", "load_policy"]

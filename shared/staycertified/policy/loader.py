@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from staycertified.policy.model import Policy
+from staycertified.domain.policy import Policy
 
 POLICY_PATH_ENV = "POLICY_PATH"
 BUNDLED_POLICY = Path(__file__).with_name("policy.json")

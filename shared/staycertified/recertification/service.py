@@ -45,7 +45,7 @@ from staycertified.recertification.model import (
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 STATE_MACHINE_ENV = "RECERTIFICATION_STATE_MACHINE_ARN"
 NOT_RECERTIFICATION_REQUIRED = "NOT_RECERTIFICATION_REQUIRED"
@@ -130,8 +130,8 @@ def create_application(
     RECERTIFICATION_REQUIRED, the route is open (R23) and no application is open."""
     from staycertified.api import status
     from staycertified.domain.eligibility import eligibility_rules, facts_from_answers
+    from staycertified.domain.policy import RecertRoute
     from staycertified.domain.recertification import check_route
-    from staycertified.policy.model import RecertRoute
     from staycertified.store import members as member_store
 
     policy = _policy()

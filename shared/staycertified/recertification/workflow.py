@@ -35,7 +35,7 @@ from staycertified.recertification.model import ApplicationRecord, AppStatus, Wa
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
-    from staycertified.policy.model import Policy
+    from staycertified.domain.policy import Policy
 
 MACHINE = "recertification-review"
 EXAM_EVENT_SOURCE = "staycertified.recertification"

@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import Field
 
 from staycertified.domain.notices import renewal_steps_due
+from staycertified.domain.policy import Policy
 from staycertified.domain.renewal_planning import anniversary_month_of_step, worth_planning
-from staycertified.policy.model import Policy
 from staycertified.renewals.model import Batch, PlannedNotice, Wire, batches_key
 from staycertified.store.members import certifications_by_anniversary_month
 

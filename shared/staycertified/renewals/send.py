@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import Channel, Invoice, Member
+from staycertified.domain.policy import Policy
 from staycertified.notify.channels import TransientError
-from staycertified.policy.model import Policy
 from staycertified.renewals.model import (
     Batch,
     BatchPart,

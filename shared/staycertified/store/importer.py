@@ -70,10 +70,10 @@ from staycertified.domain.model import (
     Qualifies,
     Unit,
 )
+from staycertified.domain.policy import Policy
 from staycertified.events import catalog, outbox
 from staycertified.events.catalog import DomainEvent
 from staycertified.policy import load_policy
-from staycertified.policy.model import Policy
 from staycertified.store import keys, members
 from staycertified.store.invoices import invoice_item
 

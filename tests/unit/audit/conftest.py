@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from staycertified.domain.model import Certification, Cycle, Member, PostalAddress
+from staycertified.domain.policy import Policy
 from staycertified.policy import load_policy
-from staycertified.policy.model import Policy
 from staycertified.store.members import cycle_item, put_certification, put_member
 
 ADDRESS = PostalAddress(line1="1 Main St", city="Springfield", state="IL", postal_code="62701")

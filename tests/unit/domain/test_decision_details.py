@@ -22,9 +22,9 @@ from staycertified.domain.model import (
     Qualifies,
     Standing,
 )
+from staycertified.domain.policy import RecertRoute
 from staycertified.domain.standing import evaluate_standing, worse_or_equal
 from staycertified.policy import load_policy
-from staycertified.policy.model import RecertRoute
 
 from .builders import activity, attestation, cert, history, invoice
 

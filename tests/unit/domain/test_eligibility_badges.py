@@ -8,8 +8,8 @@ from decimal import Decimal
 from staycertified.domain.badges import BadgeAction, BadgeEvent, badge_decision, badge_expiry
 from staycertified.domain.eligibility import evaluate_eligibility, missing_items
 from staycertified.domain.model import Cycle
+from staycertified.domain.policy import AllOf, AnyOf, Fact
 from staycertified.policy import Policy
-from staycertified.policy.model import AllOf, AnyOf, Fact
 
 from .builders import cert
 

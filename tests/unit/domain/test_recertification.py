@@ -17,6 +17,7 @@ from staycertified.domain.model import (
     RecertificationApplication,
     Standing,
 )
+from staycertified.domain.policy import RecertRoute
 from staycertified.domain.recertification import (
     ApplicationStatus,
     apply_recertification,
@@ -29,7 +30,6 @@ from staycertified.domain.recertification import (
 )
 from staycertified.domain.standing import evaluate_standing
 from staycertified.policy import Policy
-from staycertified.policy.model import RecertRoute
 
 from .builders import cert, history, invoice
 

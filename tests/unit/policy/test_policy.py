@@ -11,9 +11,9 @@ import pytest
 
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import Category, Channel, Unit
+from staycertified.domain.policy import RecertRoute
 from staycertified.policy import PolicyError, load_policy
 from staycertified.policy.loader import BUNDLED_POLICY
-from staycertified.policy.model import RecertRoute
 
 POLICY = load_policy()
 DAY = date(2026, 6, 1)

@@ -2,6 +2,10 @@
 
 `Versioned[T]` is a list of `{effective_from, value}`; `.at(day)` answers the
 version in force on `day` (R2). Versions must be strictly increasing in date.
+
+The schema is part of the domain (the rules read it); `staycertified.policy`
+loads and validates `policy.json` against it and imports it from here, never
+the other way round.
 """
 
 from __future__ import annotations
