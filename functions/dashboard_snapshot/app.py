@@ -19,9 +19,9 @@ def handle(event: dict[str, Any], *, table: Table | None = None) -> dict[str, An
     from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified import config, dashboard
-    from staycertified.api.clock import scheduled_day
-    from staycertified.api.events import ScheduledRun
+    from staycertified.clock import scheduled_day
     from staycertified.policy import load_policy
+    from staycertified.triggers import ScheduledRun
 
     run = ScheduledRun.model_validate(event)
     today = scheduled_day(run.scheduled_time, config.settings().body_time_zone)

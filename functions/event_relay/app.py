@@ -34,7 +34,7 @@ def handle(
     from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified import config
-    from staycertified.api.clock import scheduled_day
+    from staycertified.clock import scheduled_day
     from staycertified.events import outbox as relay
 
     table = outbox if outbox is not None else relay.default_table()

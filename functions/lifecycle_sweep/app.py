@@ -25,12 +25,12 @@ def handle(
     from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified import aws, config
-    from staycertified.api.clock import scheduled_day
-    from staycertified.api.events import ScheduledRun
+    from staycertified.clock import scheduled_day
     from staycertified.lifecycle.sweep import run_sweep
     from staycertified.notify.email import send_email as ses_send
     from staycertified.notify.mailroom import post_letter as mail_post
     from staycertified.policy import load_policy
+    from staycertified.triggers import ScheduledRun
 
     current = config.settings()
     run = ScheduledRun.model_validate(event)

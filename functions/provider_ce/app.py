@@ -26,10 +26,10 @@ def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -
     from pydantic import ValidationError
 
     from staycertified import config
-    from staycertified.api.clock import scheduled_day
-    from staycertified.api.events import course_completed_event
+    from staycertified.clock import scheduled_day
     from staycertified.lifecycle.provider_ce import record_completion
     from staycertified.policy import load_policy
+    from staycertified.triggers import course_completed_event
 
     current = config.settings()
     try:

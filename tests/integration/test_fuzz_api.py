@@ -243,7 +243,7 @@ def is_valid(component: str, body: Any) -> bool:
 def test_record_activity_never_5xx_and_never_accepts_an_invalid_body(
     sb: Sandbox, body: Any
 ) -> None:
-    from staycertified.api.text import normalise
+    from staycertified.text import normalise
 
     status, answer = sb.api("POST", "/members/FUZZ/activities", body, as_member="FUZZ")
     check_answer(status, answer)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from staycertified.api.schemas import Camel, CamelIn
-from staycertified.api.text import PARAGRAPHS
+from staycertified.text import PARAGRAPHS
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500), PARAGRAPHS]
 

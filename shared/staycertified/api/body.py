@@ -41,7 +41,7 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 
 class InputRefused(ValueError):
-    """Input refused with a stable code (a body here, free text in `api.text`)."""
+    """Input refused with a stable code (a body here, free text in `staycertified.text`)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from staycertified.api import body, text
+from staycertified import text
+from staycertified.api import body
 from staycertified.domain.errors import DomainError, RuleViolations
 
 NOT_FOUND = "NOT_FOUND"
@@ -33,7 +34,7 @@ STATUS_BY_CODE = {
     VALIDATION_FAILED: 400,
     # a body that is not plain, bounded JSON
     **{code: 400 for code in body.CODES},
-    # free text that cannot be shown as it was meant (staycertified.api.text)
+    # free text that cannot be shown as it was meant (staycertified.text)
     **{code: 400 for code in text.CODES},
     "INVOICE_NOT_FOUND": 404,
     "CERTIFICATION_NOT_FOUND": 404,

@@ -18,7 +18,7 @@ from staycertified.api.schemas import (
     Text,
     WireDate,
 )
-from staycertified.api.text import PARAGRAPHS
+from staycertified.text import PARAGRAPHS
 
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000), PARAGRAPHS]
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from staycertified.api import errors
 from staycertified.api.auth import Caller, caller_from_event
-from staycertified.api.clock import request_day, request_instant
+from staycertified.clock import request_day, request_instant
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver

@@ -55,7 +55,6 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-    from staycertified.api.clock import request_instant
     from staycertified.api.document_schemas import (
         DocumentList,
         StaffDocumentOut,
@@ -70,6 +69,7 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
         _require_member_access,
         _require_staff,
     )
+    from staycertified.clock import request_instant
 
     MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
 
@@ -263,7 +263,6 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         ExtensionIn,
         ItemDecisionIn,
     )
-    from staycertified.api.clock import request_instant
     from staycertified.api.resolver import (
         MEMBER_ID,
         _context,
@@ -271,6 +270,7 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         _require_member_access,
         _require_staff,
     )
+    from staycertified.clock import request_instant
     from staycertified.documents.grants import iso_instant
 
     MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]

@@ -25,11 +25,11 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from staycertified.api.text import LINE
 from staycertified.domain.model import Category, Qualifies, Unit
+from staycertified.text import LINE
 
 Money = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
-# free text: normalised (staycertified.api.text), then bounded
+# free text: normalised (staycertified.text), then bounded
 Text = Annotated[str, StringConstraints(min_length=1, max_length=300), LINE]
 CertificateNumber = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 

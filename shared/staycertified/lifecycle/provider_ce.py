@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from staycertified.api.events import CourseCompleted
 from staycertified.domain import ccp
 from staycertified.domain.errors import DomainError
 from staycertified.domain.model import ActivitySource, Category, Qualifies, Unit
 from staycertified.store import members as member_store
+from staycertified.triggers import CourseCompleted
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table

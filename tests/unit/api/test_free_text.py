@@ -139,7 +139,7 @@ def test_the_length_bound_applies_to_the_normalised_title(member: Any) -> None:
 
 
 def test_real_names_are_kept_as_typed(member: Any) -> None:
-    from staycertified.api.text import normalise
+    from staycertified.text import normalise
 
     for name in NAMES:
         assert normalise(name) == name
@@ -191,7 +191,7 @@ def test_recertification_signed_name_and_felony_explanation_are_refused(name: st
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_normalise_refuses_control_and_invisible_characters(name: str) -> None:
-    from staycertified.api.text import TextRefused, normalise
+    from staycertified.text import TextRefused, normalise
 
     with pytest.raises(TextRefused) as refused:
         normalise(HOSTILE[name])
@@ -199,7 +199,7 @@ def test_normalise_refuses_control_and_invisible_characters(name: str) -> None:
 
 
 def test_normalise_keeps_line_breaks_of_paragraphs_only() -> None:
-    from staycertified.api.text import TextRefused, normalise
+    from staycertified.text import TextRefused, normalise
 
     assert normalise(" First  line\r\n\r\n\r\n\r\n  second\rthird ", multiline=True) == (
         "First line\n\nsecond\nthird"

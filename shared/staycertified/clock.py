@@ -1,4 +1,4 @@
-""" "Today" comes from the request, never from the system clock (R40)."""
+""" "Today" comes from what started the handler (a request, a schedule), never from the system clock (R40)."""
 
 from __future__ import annotations
 

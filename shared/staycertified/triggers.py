@@ -1,4 +1,7 @@
-"""Events from outside systems, validated at the edge (docs/events.md).
+"""What starts a handler that is not an HTTP request, validated at the edge (docs/events.md).
+
+The schedules' input (`ScheduledRun`) and the learning platform's events; the
+HTTP edge is `staycertified.api`, and neither imports the other.
 
 `CourseCompleted`: the learning platform's completion of one of the body's own
 online CE courses (R13), delivered by EventBridge with source
@@ -15,7 +18,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 
-from staycertified.api.text import LINE
+from staycertified.text import LINE
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
 
