@@ -123,6 +123,7 @@ def _gentle_polling(seconds: float = 0.25) -> None:
     )
 
 
+RENEWAL_SCHEDULE = "StartRunFunctionMonthlyRenewalRun"
 STEPS = (  # (step, anniversary month, membership year, letter?) for the January 2026 run
     ("RENEWAL_NOTICE", 2, 2026, True),
     ("REMINDER", 1, 2026, False),
@@ -392,8 +393,15 @@ def run(
         sb.wait_for_executions = functools.partial(type(sb).wait_for_executions, sb, 7200.0)
         CALLS.clear()
         HANDLER_SECONDS.clear()
+        # The renewal month alone: the sweep, the audit draw and the other schedules of
+        # January 1st are other work (and would read the baseline's certifications too).
+        every_schedule = sb.schedules
+        sb.schedules = [s for s in every_schedule if s.logical_id == RENEWAL_SCHEDULE]
         started = time.perf_counter()
-        sb.advance_to(date(2026, 1, 1))
+        try:
+            sb.advance_to(date(2026, 1, 1))
+        finally:
+            sb.schedules = every_schedule
         system_seconds = time.perf_counter() - started
         system_calls = Counter(CALLS)
         handler_seconds = Counter(HANDLER_SECONDS)
