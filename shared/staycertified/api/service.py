@@ -189,13 +189,12 @@ def _warnings(notes: Any, activity: Any, recorded: Sequence[Any]) -> list[Any]:
 
 def list_activities(table: Table, member_id: str, which: str, today: date) -> ActivityList:
     from staycertified.api import status
-    from staycertified.domain import cycles
 
     policy = _policy()
     record = _load(table, member_id)
     out: list[ActivityOut] = []
     for cert in record.certifications:
-        current = cycles.current_cycle(cert.certification, today, policy, cert.cycles)
+        current = cert.current_cycle(today, policy)
         for activity in sorted(cert.activities, key=lambda a: (a.effective_date, a.activity_id)):
             if which == "current" and not current.start <= activity.effective_date <= current.end:
                 continue

@@ -25,7 +25,7 @@ from staycertified.api.schemas import (
     VerificationOut,
     money,
 )
-from staycertified.domain import compliance, cycles, recording
+from staycertified.domain import compliance, recording
 from staycertified.domain.model import (
     Activity,
     Attestation,
@@ -45,11 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
-def _cycle_of(cert: CertificationRecord, day: date, today: date, policy: Policy) -> Cycle | None:
-    every = cycles.cycles_of(cert.certification, cert.cycles, today, policy)
-    return next((c for c in every if c.start <= day <= c.end), None)
-
-
 def activity_out(
     cert: CertificationRecord,
     activity: Activity,
@@ -58,7 +53,9 @@ def activity_out(
     warnings: Sequence[DomainReason] = (),
 ) -> ActivityOut:
     """The activity with the points it counts in its cycle (R11 caps, R12)."""
-    cycle = _cycle_of(cert, activity.effective_date, max(today, activity.effective_date), policy)
+    cycle = cert.cycle_containing(
+        activity.effective_date, max(today, activity.effective_date), policy
+    )
     counted, capped = Decimal(0), False
     if cycle is not None:
         tally = compliance.tally_points(cycle, cert.activities, policy)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from staycertified.domain.audit_review import (
     CaseReview,
     ProofDocument,
-    claimed_items,
-    review_case,
+    review_history,
     upload_item_ids,
 )
 from staycertified.domain.documents import UploadOwner, UploadPurpose
@@ -26,7 +24,7 @@ from staycertified.store import documents as document_store
 from staycertified.store.members import load_member
 
 if TYPE_CHECKING:  # pragma: no cover
-    from staycertified.domain.model import AuditCase, Cycle
+    from staycertified.domain.model import AuditCase
     from staycertified.store.members import CertificationRecord, MemberRecord
 
 
@@ -42,10 +40,6 @@ class LoadedCase:
         return self.review.case
 
 
-def _cycle(cert: CertificationRecord, case: AuditCase) -> Cycle | None:
-    return next((c for c in cert.cycles if c.start == case.cycle_start), None)
-
-
 def review_from(
     cert: CertificationRecord, case: AuditCase, documents: list[document_store.StoredDocument]
 ) -> CaseReview:
@@ -58,10 +52,7 @@ def review_from(
         )
         for d in documents
     ]
-    cycle = _cycle(cert, case)
-    items = claimed_items(case, cert.activities, cert.attestations, cycle)
-    required = cycle.points_required if cycle is not None else Decimal(0)
-    return review_case(case, items, proofs, required)
+    return review_history(cert, case, proofs)
 
 
 def load_case(table: Any, member_id: str, case_id: str) -> LoadedCase | None:

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from staycertified.domain.decisions import Frozen
 from staycertified.domain.errors import DomainError
+from staycertified.domain.history import CertificationHistory
 from staycertified.domain.model import (
     Activity,
     ActivitySource,
@@ -388,3 +389,15 @@ def reminder_due_on(case: AuditCase, today: date) -> bool:
         and case.submissions == 0
         and case.reminder_on <= today <= case.deadline
     )
+
+
+def review_history(
+    history: CertificationHistory, case: AuditCase, documents: Sequence[ProofDocument]
+) -> CaseReview:
+    """R27: `case` reviewed against the certification's history: the items claimed for
+    the audited cycle (as stored), what the proofs and staff decisions say of each, and
+    the points that cycle requires (0 when it is not stored)."""
+    cycle = history.stored_cycle(case.cycle_start)
+    items = claimed_items(case, history.activities, history.attestations, cycle)
+    required = cycle.points_required if cycle is not None else Decimal(0)
+    return review_case(case, items, documents, required)

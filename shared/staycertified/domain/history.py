@@ -19,6 +19,9 @@ store and the API show: notices, badge, recertification applications).
 
 from __future__ import annotations
 
+from datetime import date
+
+from staycertified.domain import cycles as cycle_rules
 from staycertified.domain.decisions import Frozen
 from staycertified.domain.model import (
     Activity,
@@ -28,6 +31,7 @@ from staycertified.domain.model import (
     Cycle,
     Invoice,
 )
+from staycertified.domain.policy import Policy
 
 
 class CertificationHistory(Frozen):
@@ -49,3 +53,20 @@ class CertificationHistory(Frozen):
         """R26, R37: the open audit case (the latest audit year, should there be two)."""
         cases = [c for c in self.audit_cases if c.is_open]
         return max(cases, key=lambda c: c.audit_year, default=None)
+
+    def every_cycle(self, today: date, policy: Policy) -> list[Cycle]:
+        """R9, R16: every cycle from the anchor to the one in progress on `today`, the
+        stored values (rollover, requirement) preferred to computed ones."""
+        return cycle_rules.cycles_of(self.certification, self.cycles, today, policy)
+
+    def current_cycle(self, today: date, policy: Policy) -> Cycle:
+        """R9: the cycle in progress on `today` (`cycles.current_cycle` of this history)."""
+        return self.every_cycle(today, policy)[-1]
+
+    def cycle_containing(self, day: date, today: date, policy: Policy) -> Cycle | None:
+        """R12: the cycle (up to the current one on `today`) that `day` falls in, if any."""
+        return next((c for c in self.every_cycle(today, policy) if c.start <= day <= c.end), None)
+
+    def stored_cycle(self, start: date) -> Cycle | None:
+        """The stored cycle that starts on `start` (an audit case's cycle, R25-R27)."""
+        return next((c for c in self.cycles if c.start == start), None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from staycertified.domain import ccp, compliance, cycles, invoicing
+from staycertified.domain import ccp, compliance, invoicing
 from staycertified.domain.errors import DomainError
 from staycertified.domain.history import CertificationHistory
 from staycertified.domain.model import Attestation, Cycle
@@ -35,7 +35,7 @@ def recording_cycle(
 ) -> Cycle:
     """R12/R21: the cycle an activity dated `day` is recorded against."""
     certification = history.certification
-    every = cycles.cycles_of(certification, history.cycles, today, policy)
+    every = history.every_cycle(today, policy)
     current = every[-1]
     if day is None or day >= current.start or not ccp.is_mandatory(certification):
         return current
@@ -60,7 +60,7 @@ def attestation_cycle(
     from staycertified.domain.standing import evaluate_standing
 
     certification = history.certification
-    every = cycles.cycles_of(certification, history.cycles, today, policy)
+    every = history.every_cycle(today, policy)
     current = every[-1]
     if len(every) < 2 or not ccp.is_mandatory(certification):
         return current, False

@@ -142,7 +142,7 @@ class Sweep:
         cert = record.certification(cycle.certificate_number) if record else None
         if record is None or cert is None:
             return None
-        every = cycles.cycles_of(cert.certification, cert.cycles, self.today, self.policy)
+        every = cert.every_cycle(self.today, self.policy)
         same = next((c for c in every if c.start == cycle.start and c.end == cycle.end), None)
         return (record, cert, same) if same is not None else None  # stale after a recertification
 

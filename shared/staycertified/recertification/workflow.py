@@ -280,9 +280,7 @@ def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
         raise ApplicationMissing(record.certificate_number)
     if record.status == AppStatus.RECERTIFIED:  # a retry: recorded already, tell the member
         closed = record
-        from staycertified.domain.cycles import current_cycle
-
-        cycle_end = current_cycle(cert.certification, on, policy, cert.cycles).end
+        cycle_end = cert.current_cycle(on, policy).end
     else:
         before = status.standing_of(cert, on, policy)
         effect = apply_recertification(cert.certification, on, policy)

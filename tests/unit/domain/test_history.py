@@ -1,14 +1,18 @@
-"""The certification aggregate: decisions are f(history, today, policy) (R12, R18, R21, R27, R37)."""
+"""The certification aggregate: decisions are f(history, today, policy) (R9, R12, R16, R18,
+R21, R27, R37)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
+from staycertified.domain import cycles
+from staycertified.domain.audit_review import PRIOR_RECORDS_ITEM, review_history
 from staycertified.domain.history import CertificationHistory
-from staycertified.domain.model import AuditCase, AuditStatus, Standing
+from staycertified.domain.model import AuditCase, AuditStatus, Cycle, Standing
 from staycertified.domain.recording import attestation_cycle, cycle_compliance_on, recording_cycle
 from staycertified.domain.standing import evaluate_standing
 
@@ -82,3 +86,48 @@ def test_r18_r21_an_attestation_cures_the_lapsed_ended_cycle_else_goes_to_the_cu
     late = history(C, invoices=[invoice(y, D(y, 5, 31), D(y, 5, 1)) for y in range(2020, 2026)])
     cycle, cures = attestation_cycle(late, D(2025, 5, 17), POLICY)
     assert (cycle.start, cures) == (D(2025, 5, 17), False)
+
+
+def stored(start: date, end: date, advanced_on: date | None = None) -> Cycle:
+    return Cycle(
+        certificate_number="C-1",
+        start=start,
+        end=end,
+        points_required=Decimal(20),  # stored value differs from the policy's 30
+        advanced_on=advanced_on,
+    )
+
+
+def test_r9_r16_the_historys_cycles_prefer_the_stored_values() -> None:
+    first = stored(D(2019, 5, 17), D(2022, 5, 16), advanced_on=D(2022, 5, 17))
+    record = history(C, cycles=[first])
+    every = record.every_cycle(TODAY, POLICY)
+    assert [(c.start, c.points_required) for c in every] == [
+        (D(2019, 5, 17), Decimal(20)),
+        (D(2022, 5, 17), Decimal(30)),
+    ]
+    assert every == cycles.cycles_of(C, [first], TODAY, POLICY)
+    assert record.current_cycle(TODAY, POLICY) == cycles.current_cycle(C, TODAY, POLICY, [first])
+    assert record.current_cycle(D(2021, 1, 1), POLICY).start == D(2019, 5, 17)
+    assert record.cycle_containing(D(2021, 1, 1), TODAY, POLICY) == first
+    assert record.cycle_containing(D(2022, 5, 17), TODAY, POLICY) == every[1]
+    assert record.cycle_containing(D(2019, 5, 16), TODAY, POLICY) is None  # before the anchor
+    assert record.cycle_containing(D(2025, 5, 17), TODAY, POLICY) is None  # not begun on TODAY
+    assert record.stored_cycle(D(2019, 5, 17)) == first
+    assert record.stored_cycle(D(2022, 5, 17)) is None
+
+
+def test_r27_an_audit_case_is_reviewed_against_its_stored_cycle() -> None:
+    audited = case(2022)
+    inside = activity(D(2021, 1, 10), 12, activity_id="A-IN")
+    outside = activity(D(2022, 6, 1), 5, activity_id="A-OUT")
+    first = stored(D(2019, 5, 17), D(2022, 5, 16))
+    review = review_history(history(C, [first], [inside, outside]), audited, [])
+    assert [(i.item_id, i.points) for i in review.items] == [("A-IN", Decimal(12))]
+    assert review.points_required == Decimal(20) and not review.passes
+    # nothing recorded in the stored cycle: the previous records' points are the one item
+    prior = review_history(history(C, [first]), audited, [])
+    assert [(i.item_id, i.points) for i in prior.items] == [(PRIOR_RECORDS_ITEM, Decimal(20))]
+    # the cycle not stored: nothing to claim, nothing required
+    bare = review_history(history(C), audited, [])
+    assert (bare.items, bare.points_required) == ((), Decimal(0))
