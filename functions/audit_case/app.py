@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, metrics
 
 
 def handle(event: dict[str, Any], *, table: Any = None, ports: Any = None) -> dict[str, Any]:
@@ -46,8 +46,4 @@ def default_ports(table: Any) -> Any:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

@@ -1,36 +1,27 @@
 """AuditSummaryFunction: the audit run's report and metrics (R25, R26).
 
-Input: ``{"draw": <the draw's output>, "notices": [<one result per item>]}``; see
+Input: ``{"draw": <the draw's output>}`` (each case's result is read from its part); see
 ``staycertified.audits.summary``.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry
 
 
 def handle(event: dict[str, Any], *, s3: Any = None) -> dict[str, Any]:
-    from staycertified import aws
     from staycertified.audits.summary import summarize
+    from staycertified.run_summary import summarise_run
 
-    summary = summarize(
+    return summarise_run(
+        summarize,
         event,
-        s3=s3 if s3 is not None else aws.s3(),
-        mail_bucket=os.environ["MAIL_BUCKET"],
-        metrics=metrics,
+        s3=s3,
+        message="audit run summarised",
+        logged=("runId", "auditYear", "notices", "failedItems"),
     )
-    logger.info(
-        "audit run summarised",
-        extra={k: summary[k] for k in ("runId", "auditYear", "notices", "failedItems")},
-    )
-    return summary
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

@@ -14,7 +14,7 @@ import json
 import os
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 
 
 def _credly(*, refresh: bool = False) -> Any:
@@ -95,8 +95,4 @@ def handle(event: dict[str, Any], context: Any, *, table: Any = None, credly: An
     return {"retried": retried}
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> Any:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

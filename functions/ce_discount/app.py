@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -21,8 +21,4 @@ def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -
     return resolver.answer(resolver.benefits_api(), event, context, table=table)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -36,8 +36,4 @@ def handle(event: dict[str, Any], *, table: Table | None = None) -> dict[str, An
     return {"asOf": figures["asOf"], "standing": figures["standing"]}
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

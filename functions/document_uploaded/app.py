@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 
 
 def _s3() -> Any:
@@ -57,8 +57,4 @@ def handle(
     return outcomes
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

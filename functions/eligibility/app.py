@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -17,8 +17,4 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return resolver.answer(resolver.eligibility_api(), event, context, table=None, uses_table=False)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -22,13 +22,10 @@ def handle(
     send_email: Any = None,
     post_letter: Any = None,
 ) -> dict[str, Any]:
-    from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified import aws, config
     from staycertified.clock import scheduled_day
     from staycertified.lifecycle.sweep import run_sweep
-    from staycertified.notify.email import send_email as ses_send
-    from staycertified.notify.mailroom import post_letter as mail_post
     from staycertified.policy import load_policy
     from staycertified.triggers import ScheduledRun
 
@@ -41,23 +38,16 @@ def handle(
         table,
         today,
         load_policy(),
-        send_email=send_email or ses_send,
-        post_letter=post_letter or mail_post,
+        **_transports(send_email, post_letter),
         s3=aws.s3() if mail_bucket else None,
         mail_bucket=mail_bucket,
     )
-    metrics.add_metric(name="CyclesRolledOver", unit=MetricUnit.Count, value=report.rolled_over)
-    metrics.add_metric(
-        name="CyclesLapsedForPoints", unit=MetricUnit.Count, value=report.lapsed_for_points
-    )
-    metrics.add_metric(
-        name="CertificationsLapsedForFees", unit=MetricUnit.Count, value=report.lapsed_for_fees
-    )
-    metrics.add_metric(
-        name="RecertificationRequired", unit=MetricUnit.Count, value=report.recertification_required
-    )
-    metrics.add_metric(
-        name="CcpNoticesSent", unit=MetricUnit.Count, value=sum(report.notices_sent.values())
+    _count(
+        CyclesRolledOver=report.rolled_over,
+        CyclesLapsedForPoints=report.lapsed_for_points,
+        CertificationsLapsedForFees=report.lapsed_for_fees,
+        RecertificationRequired=report.recertification_required,
+        CcpNoticesSent=sum(report.notices_sent.values()),
     )
     result = report.model_dump(mode="json")
     result["audits"] = _audit_deadlines(table, today, send_email, post_letter)
@@ -68,27 +58,25 @@ def handle(
     return result
 
 
+def _transports(send_email: Any, post_letter: Any) -> dict[str, Any]:
+    """The two transports: the ones handed in (a test), else SES and the mail bucket."""
+    from staycertified.notify.email import send_email as ses_send
+    from staycertified.notify.mailroom import post_letter as mail_post
+
+    return {"send_email": send_email or ses_send, "post_letter": post_letter or mail_post}
+
+
 def _audit_deadlines(table: Any, today: Any, send_email: Any, post_letter: Any) -> dict[str, Any]:
     """The sweep's audit step (R26 reminder, R27 deadline), separate from the rest."""
-    from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified import config
     from staycertified.audits.deadlines import run_audit_deadlines
-    from staycertified.notify.email import send_email as ses_send
-    from staycertified.notify.mailroom import post_letter as mail_post
     from staycertified.policy import load_policy
 
     report = run_audit_deadlines(
-        table,
-        today,
-        load_policy(),
-        send_email=send_email or ses_send,
-        post_letter=post_letter or mail_post,
+        table, today, load_policy(), **_transports(send_email, post_letter)
     )
-    metrics.add_metric(name="AuditsFailedAtDeadline", unit=MetricUnit.Count, value=report.failed)
-    metrics.add_metric(
-        name="AuditRemindersSent", unit=MetricUnit.Count, value=report.reminders_sent
-    )
+    _count(AuditsFailedAtDeadline=report.failed, AuditRemindersSent=report.reminders_sent)
     result = report.model_dump(mode="json")
     mail_bucket = config.settings().mail_bucket
     if mail_bucket:
@@ -104,7 +92,6 @@ def _recertification_deadlines(table: Any, today: Any) -> dict[str, int]:
     """Recertification deadlines as data, its own step: applications past their validity
     end EXPIRED (R29/R31); felony decisions past due flagged once, the count feeding the
     staff alarm (R30)."""
-    from aws_lambda_powertools.metrics import MetricUnit
 
     from staycertified.recertification.workflow import (
         expire_applications,
@@ -115,13 +102,16 @@ def _recertification_deadlines(table: Any, today: Any) -> dict[str, int]:
         "ApplicationsExpired": expire_applications(table, today),
         "FelonyReviewsOverdue": flag_overdue_felony_reviews(table, today),
     }
-    for name, value in counts.items():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    _count(**counts)
     return counts
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event, context)
+def _count(**counts: int) -> None:
+    """Each count as an EMF metric of the sweep."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+lambda_handler = lambda_entry(handle, with_context=True)

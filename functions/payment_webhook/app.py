@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry
 
 
 def handle(
@@ -20,8 +20,4 @@ def handle(
     return webhook.handle(event, context, table=table, secret=secret)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -26,8 +26,4 @@ def handle(event: dict[str, Any], context: Any, *, table: Table | None = None) -
     return {**event, "response": response}
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event, context)
+lambda_handler = lambda_entry(handle, with_context=True)

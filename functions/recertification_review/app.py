@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger
 
 
 def handle(event: dict[str, Any], *, table: Any = None) -> dict[str, Any]:
     from staycertified.recertification import workflow
     from staycertified.store.table import default_table
 
+    logger.info("recertification step", extra={"step": event.get("step")})
     return workflow.run_step(event, table=table if table is not None else default_table())
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    logger.info("recertification step", extra={"step": event.get("step")})
-    return handle(event)
+lambda_handler = lambda_entry(handle)

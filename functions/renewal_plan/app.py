@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 
 
 def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[str, Any]:
@@ -31,8 +31,4 @@ def handle(event: dict[str, Any], *, table: Any = None, s3: Any = None) -> dict[
     return plan
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

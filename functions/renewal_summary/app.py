@@ -1,36 +1,23 @@
 """RenewalSummaryFunction: the run report, the print-house manifest and the run's metrics.
 
-Input: ``{"runId", "plan", "batches": [batch results]}``; see
+Input: ``{"runId", "plan"}`` (the batches' tallies are read from their parts); see
 ``staycertified.renewals.summary``.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry
 
 
 def handle(event: dict[str, Any], *, s3: Any = None) -> dict[str, Any]:
-    from staycertified import aws
     from staycertified.renewals.summary import summarize
+    from staycertified.run_summary import summarise_run
 
-    summary = summarize(
-        event,
-        s3=s3 if s3 is not None else aws.s3(),
-        mail_bucket=os.environ["MAIL_BUCKET"],
-        metrics=metrics,
+    return summarise_run(
+        summarize, event, s3=s3, message="renewal run summarised", logged=("runId", "outcomes")
     )
-    logger.info(
-        "renewal run summarised",
-        extra={"runId": summary["runId"], "outcomes": summary["outcomes"]},
-    )
-    return summary
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from staycertified.observability import logger, metrics, traced
+from staycertified.observability import lambda_entry, logger, metrics
 from staycertified.renewals.start import StartRunEvent, start_run
 
 STATE_MACHINES = {
@@ -34,8 +34,4 @@ def handle(event: dict[str, Any], *, client: Any = None) -> dict[str, Any]:
     return started.model_dump(mode="json", by_alias=True)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@traced
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(event)
+lambda_handler = lambda_entry(handle)

@@ -39,3 +39,20 @@ def traced(handler: Handler) -> Handler:
 @functools.cache
 def _captured(handler: Handler) -> Handler:
     return tracer().capture_lambda_handler(handler)  # type: ignore[no-any-return]
+
+
+def lambda_entry(handle: Callable[..., Any], *, with_context: bool = False) -> Handler:
+    """The Lambda entry point of a function whose `handle` does the work: the Logger's
+    Lambda context (its keys cleared per invocation), the EMF metrics flushed, the
+    trace (`traced`). `handle(event)`, or `handle(event, context)` with `with_context`.
+
+        lambda_handler = lambda_entry(handle)
+    """
+
+    @logger.inject_lambda_context(clear_state=True)
+    @metrics.log_metrics
+    @traced
+    def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+        return handle(event, context) if with_context else handle(event)
+
+    return lambda_handler

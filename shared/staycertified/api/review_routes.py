@@ -282,6 +282,23 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         at = iso_instant(request_instant(app.current_event.raw_event))
         return table, caller.username or "staff", today, at
 
+    def _on_case(operation: Any) -> Any:
+        """A staff decision on a case: `operation(table, by, today, at)`, its errors
+        mapped (`_case_errors`), the case after it answered."""
+        table, by, today, at = _staff()
+        return case_out(_case_errors(lambda: operation(table, by, today, at)))
+
+    def _staff_case_post(path: str, summary: str, answered: str) -> Any:
+        """The route of a staff decision on one case (R27)."""
+        return app.post(
+            path,
+            summary=summary,
+            tags=["staff"],
+            security=[{"cognitoJwt": []}],
+            responses={200: {"description": answered}}
+            | _error_responses(400, 401, 403, 404, 409, 422),
+        )
+
     @app.get(
         "/members/<memberId>/audits/<caseId>",
         summary="The member's audit case: items, verification, deadline (R27)",
@@ -348,13 +365,10 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
             next=after,
         )
 
-    @app.post(
+    @_staff_case_post(
         "/staff/audits/<caseId>/items/<itemId>/decision",
-        summary="Staff verify (points, at most those claimed) or reject an item (R27)",
-        tags=["staff"],
-        security=[{"cognitoJwt": []}],
-        responses={200: {"description": "The case after the decision."}}
-        | _error_responses(400, 401, 403, 404, 409, 422),
+        "Staff verify (points, at most those claimed) or reject an item (R27)",
+        "The case after the decision.",
     )
     def decide_item(
         caseId: CaseId,
@@ -363,30 +377,24 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> AuditCaseOut:
         from staycertified.audits import review
 
-        table, by, today, at = _staff()
-        return case_out(
-            _case_errors(
-                lambda: review.decide_item(
-                    table,
-                    caseId,
-                    itemId,
-                    decision=decision.decision,
-                    points=decision.points,
-                    reason=decision.reason,
-                    by=by,
-                    at=at,
-                    today=today,
-                )
+        return _on_case(
+            lambda table, by, today, at: review.decide_item(
+                table,
+                caseId,
+                itemId,
+                decision=decision.decision,
+                points=decision.points,
+                reason=decision.reason,
+                by=by,
+                at=at,
+                today=today,
             )
         )
 
-    @app.post(
+    @_staff_case_post(
         "/staff/audits/<caseId>/extension",
-        summary="Staff extend the deadline once, at most the policy's maximum (R27)",
-        tags=["staff"],
-        security=[{"cognitoJwt": []}],
-        responses={200: {"description": "The case with its new deadline."}}
-        | _error_responses(400, 401, 403, 404, 409, 422),
+        "Staff extend the deadline once, at most the policy's maximum (R27)",
+        "The case with its new deadline.",
     )
     def extend_case(
         caseId: CaseId, extension: Annotated[ExtensionIn, Body(embed=False)]
@@ -394,40 +402,31 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         from staycertified.audits import review
         from staycertified.policy import load_policy
 
-        table, by, today, at = _staff()
-        return case_out(
-            _case_errors(
-                lambda: review.extend(
-                    table,
-                    caseId,
-                    days=extension.days,
-                    reason=extension.reason,
-                    by=by,
-                    at=at,
-                    today=today,
-                    policy=load_policy(),
-                )
+        return _on_case(
+            lambda table, by, today, at: review.extend(
+                table,
+                caseId,
+                days=extension.days,
+                reason=extension.reason,
+                by=by,
+                at=at,
+                today=today,
+                policy=load_policy(),
             )
         )
 
-    @app.post(
+    @_staff_case_post(
         "/staff/audits/<caseId>/decision",
-        summary="Staff close a submitted case short: FAILED, with a reason (R27, R22.3)",
-        tags=["staff"],
-        security=[{"cognitoJwt": []}],
-        responses={200: {"description": "The case, FAILED."}}
-        | _error_responses(400, 401, 403, 404, 409, 422),
+        "Staff close a submitted case short: FAILED, with a reason (R27, R22.3)",
+        "The case, FAILED.",
     )
     def decide_case(
         caseId: CaseId, decision: Annotated[CaseDecisionIn, Body(embed=False)]
     ) -> AuditCaseOut:
         from staycertified.audits import review
 
-        table, by, today, _ = _staff()
-        return case_out(
-            _case_errors(
-                lambda: review.close_short(
-                    table, caseId, reason=decision.reason, by=by, today=today
-                )
+        return _on_case(
+            lambda table, by, today, _at: review.close_short(
+                table, caseId, reason=decision.reason, by=by, today=today
             )
         )

@@ -13,7 +13,6 @@ percent of the pool a year, never a Scan). For each, on the sweep's day:
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from staycertified.audits import outcome_notices, review
 from staycertified.audits.case import load_case
 from staycertified.domain.audit_review import reminder_due_on
+from staycertified.objects import put_json
 from staycertified.store.audit_cases import cases_by_status
 
 
@@ -100,10 +100,5 @@ def write_review_report(table: Any, s3: Any, bucket: str, audit_year: int) -> di
     """`audits/<year>/review.json` in the mail bucket (the run report of the review)."""
     report = review_report(table, audit_year)
     if report["cases"]:
-        s3.put_object(
-            Bucket=bucket,
-            Key=f"audits/{audit_year:04d}/review.json",
-            Body=json.dumps(report, indent=1).encode(),
-            ContentType="application/json",
-        )
+        put_json(s3, bucket, f"audits/{audit_year:04d}/review.json", report)
     return report

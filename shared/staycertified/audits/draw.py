@@ -17,7 +17,6 @@ reads: one item per selected certification (ids and dates only).
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -27,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from staycertified.domain.audit import audit_pool, audit_schedule, draw_sample, open_case
 from staycertified.domain.model import Cycle
+from staycertified.objects import get_json, put_json
 from staycertified.store import audit_draws
 from staycertified.store.audit_cases import open_audit_case
 from staycertified.store.cycles import MemberCycle, cycles_rolled_over_in
@@ -108,19 +108,10 @@ class AuditDrawRun:
         self.start_case = start_case or workflow.start
 
     def _put_json(self, key: str, body: Any) -> None:
-        self.s3.put_object(
-            Bucket=self.mail_bucket,
-            Key=key,
-            Body=json.dumps(body, indent=1, default=str).encode(),
-            ContentType="application/json",
-        )
+        put_json(self.s3, self.mail_bucket, key, body)
 
     def _get_json(self, key: str) -> Any | None:
-        try:
-            answer = self.s3.get_object(Bucket=self.mail_bucket, Key=key)
-        except self.s3.exceptions.NoSuchKey:
-            return None
-        return json.loads(answer["Body"].read())
+        return get_json(self.s3, self.mail_bucket, key)
 
     def _pool(self, audit_year: int) -> tuple[tuple[str, ...], dict[str, MemberCycle]]:
         """R25: GSI3 Query of last year's rollovers, certifications by BatchGetItem, R8."""

@@ -52,11 +52,18 @@ class AuditItem(BaseModel):
 
 
 @dataclass(frozen=True)
-class Ports:
+class NoticePorts:
+    """What an audit notice step is handed: the table, the two transports, the policy
+    (the audit notice here; reminders and outcomes in `audits.outcome_notices`)."""
+
     table: Any
     send_email: Callable[..., str]
     post_letter: Callable[..., str]
     policy: Policy
+
+
+@dataclass(frozen=True)
+class Ports(NoticePorts):
     s3: Any = None  # with mail_bucket: the case's part (outcomes, letter row for the manifest)
     mail_bucket: str = ""
 

@@ -10,26 +10,21 @@ internal paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from staycertified.audits.notify import NoticePorts
 from staycertified.domain.model import Channel
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.audits.case import LoadedCase
-    from staycertified.domain.policy import Policy
 
 REMINDER, PASSED, FAILED = "AUDIT_REMINDER", "AUDIT_PASSED", "AUDIT_FAILED"
 
 
 @dataclass(frozen=True)
-class Ports:
-    table: Any
-    send_email: Callable[..., str]
-    post_letter: Callable[..., str]
-    policy: Policy
+class Ports(NoticePorts):
     today: date | None = None  # the notice's date: the case's decision day, the sweep's day
     run_id: str = "audit-case"
 

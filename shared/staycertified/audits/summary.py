@@ -16,7 +16,6 @@ channel and outcome, items skipped or failed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 from staycertified.audits.draw import report_object
 from staycertified.audits.notify import CasePart, case_part_key
 from staycertified.notify.manifest import ManifestRow, run_manifest_key, write_manifest
+from staycertified.objects import get_json, put_json
 
 
 @dataclass
@@ -50,7 +50,9 @@ def read_parts(s3: Any, mail_bucket: str, draw: dict[str, Any]) -> Tallies:
     run_id, selected_key = draw.get("runId"), draw.get("selectedKey")
     if not run_id or not selected_key:
         return tallies
-    selected = json.loads(s3.get_object(Bucket=mail_bucket, Key=selected_key)["Body"].read())
+    selected = get_json(s3, mail_bucket, str(selected_key))
+    if selected is None:  # the draw writes it before the Map reads it
+        raise LookupError(f"{selected_key} is missing")
     for number, item in enumerate(selected, start=1):
         key = case_part_key(str(run_id), str(item["caseId"]))
         try:
@@ -75,13 +77,7 @@ def summarize(
         report["manifestKey"] = write_manifest(
             s3, mail_bucket, run_manifest_key(str(draw["runId"])), tallies.letters
         )
-    key = report_object(year)
-    s3.put_object(
-        Bucket=mail_bucket,
-        Key=key,
-        Body=json.dumps(report, indent=2).encode(),
-        ContentType="application/json",
-    )
+    key = put_json(s3, mail_bucket, report_object(year), report, indent=2)
     if metrics is not None:
         _emit(metrics, report, tallies)
     return {

@@ -20,35 +20,29 @@ bounded JSON, 400 BODY_* codes; a `paidAt` outside the plausible window answers
 422 PAID_AT_IMPLAUSIBLE, `payments.service.paid_instant`), so the body
 is not a validated parameter (its schema is added to the OpenAPI document by
 `document_request_body`). The secret comes from Powertools Parameters
-(`signature.webhook_secret`).
+(`signature.webhook_secret`). What both signed webhooks share is in
+`staycertified.api.signed_webhook`.
 
 No `from __future__ import annotations` here: Powertools reads the route's
 annotations at registration.
 """
 
-import functools
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
+
+from staycertified.api.signed_webhook import JSON, SignedCall, Signing, answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 PATH = "/payments/webhook"
-JSON = "application/json"
-
-
-def _answer(status: int, body: dict[str, Any]) -> "Response[Any]":
-    from aws_lambda_powertools.event_handler import Response
-
-    return Response(status, JSON, json.dumps(body))
-
-
-def _request_time(app: "APIGatewayHttpResolver") -> datetime | None:
-    epoch_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")
-    if not isinstance(epoch_ms, int | float):
-        return None
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+SIGNING = Signing(
+    timestamp_header="x-payment-timestamp",  # payments.signature's defaults
+    signature_header="x-payment-signature",
+    secret_env="PAYMENT_SECRET_ID",
+    rejected_metric="WebhookRejected",
+    name="webhook",
+)
 
 
 def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
@@ -111,111 +105,68 @@ def register_webhook_routes(app: "APIGatewayHttpResolver") -> None:
 
 
 def _apply(app: "APIGatewayHttpResolver") -> "Response[Any]":
-    from staycertified.api import body as request_body
-    from staycertified.observability import logger, metrics
-    from staycertified.payments import signature
+    from staycertified.api.signed_webhook import signed_call
 
-    now = _request_time(app)
-    if now is None:
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
-    try:  # the signature is over the bytes sent; they are read as JSON once it holds
-        body = request_body.event_bytes(app.current_event.raw_event)
-    except request_body.BodyRefused as refused:
-        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
-    try:
-        _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
-    except signature.SignatureError as error:
-        metrics.add_metric(name="WebhookRejected", unit="Count", value=1)
-        logger.warning("webhook signature refused", extra={"code": error.code})
-        return _answer(401, {"code": error.code, "message": error.message})
-    return _pay(app, body, now)
+    call = signed_call(app, SIGNING)
+    if not isinstance(call, SignedCall):
+        return call
+    return _pay(app, call.data, call.now)
 
 
-def _pay(app: "APIGatewayHttpResolver", body: bytes, now: datetime) -> "Response[Any]":
+def _pay(app: "APIGatewayHttpResolver", data: Any, now: datetime) -> "Response[Any]":
     from pydantic import ValidationError
 
     from staycertified import config
-    from staycertified.api import body as request_body
     from staycertified.api.errors import status_of
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
     from staycertified.payments import service as billing
 
-    try:
-        data = request_body.loads(body)
-    except request_body.BodyRefused as refused:
-        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
     ignored = billing.ignored_event(data)  # R6: only a succeeded payment changes anything
     if ignored is not None:
         logger.info("provider event acknowledged", extra={"type": ignored["type"]})
-        return _answer(200, ignored)
+        return answer(200, ignored)
     try:
         notification = billing.ProviderPayment.model_validate(data)
     except (ValueError, ValidationError, AttributeError, TypeError):
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
+        return answer(400, {"code": "VALIDATION_FAILED", "message": "not a payment notification"})
     try:
         instant = billing.paid_instant(data.get("paidAt"), now)
         received_on = local_date(instant, config.settings().body_time_zone)
-        answer = billing.apply_provider_payment(
+        applied = billing.apply_provider_payment(
             notification, received_on=received_on, table=app.context["table"]
         )
     except billing.PaymentRefused as error:
         logger.info("payment refused", extra={"code": error.code})
         metrics.add_metric(name="PaymentRefused", unit="Count", value=1)
-        return _answer(status_of(error.code), error.body())
+        return answer(status_of(error.code), error.body())
     metrics.add_metric(name="InvoicesPaid", unit="Count", value=1)
     # the provider's payment id, not the invoice id (INV-<certificate number>-<year>: personal)
     logger.info("payment applied", extra={"paymentId": notification.payment_id})
-    return _answer(200, answer)
+    return answer(200, applied)
 
 
-def _verify(headers: dict[str, str], body: bytes, now_epoch: float, secret: str | None) -> None:
-    """Verify with the cached secret; on a mismatch, once more with a fresh one (rotation)."""
-    from staycertified.payments import signature
-
-    if secret is not None:
-        signature.verify(secret=secret, headers=headers, body=body, now_epoch=now_epoch)
-        return
-    try:
-        signature.verify(
-            secret=signature.webhook_secret(), headers=headers, body=body, now_epoch=now_epoch
-        )
-    except signature.SignatureError as error:
-        if error.code != signature.SIGNATURE_INVALID:
-            raise
-        signature.verify(
-            secret=signature.webhook_secret(refresh=True),
-            headers=headers,
-            body=body,
-            now_epoch=now_epoch,
-        )
-
-
-@functools.cache
 def webhook_api() -> "APIGatewayHttpResolver":
-    from staycertified.api.resolver import _base_resolver
+    from staycertified.api.signed_webhook import resolver
 
-    app = _base_resolver()
-    register_webhook_routes(app)
-    return app
+    return resolver(register_webhook_routes)
 
 
 def handle(
     event: dict[str, Any], context: Any, *, table: Any = None, secret: str | None = None
 ) -> dict[str, Any]:
     """Resolves one webhook call; the table and the secret may be handed in by a test."""
-    if table is None:
-        from staycertified import config
+    from staycertified.api import signed_webhook
 
-        table = config.table()
-    app = webhook_api()
-    app.append_context(table=table, secret=secret)
-    return app.resolve(event, context)
+    return signed_webhook.handle(
+        register_webhook_routes, event, context, table=table, secret=secret
+    )
 
 
 def document_request_body(document: dict[str, Any]) -> None:
     """Adds the notification's schema to the webhook's operation in an OpenAPI document
     (the route reads the raw body itself, so Powertools cannot see it)."""
+    from staycertified.api import signed_webhook
     from staycertified.payments import service as billing
 
     schema = billing.ProviderPayment.model_json_schema(by_alias=True)
@@ -224,8 +175,4 @@ def document_request_body(document: dict[str, Any]) -> None:
         "format": "date-time",
         "description": "When the member paid; the request time when absent (R40).",
     }
-    document.setdefault("components", {}).setdefault("schemas", {})["PaymentNotification"] = schema
-    document["paths"][PATH]["post"]["requestBody"] = {
-        "required": True,
-        "content": {JSON: {"schema": {"$ref": "#/components/schemas/PaymentNotification"}}},
-    }
+    signed_webhook.document_body(document, PATH, "PaymentNotification", schema)

@@ -20,21 +20,28 @@ ATTEMPT_ID_REUSED, 422 ATTEMPT_OUTSIDE_AUTHORIZATION.
 No `from __future__ import annotations` here: Powertools reads the route's annotations.
 """
 
-import functools
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from staycertified.api.signed_webhook import JSON, SignedCall, Signing, answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 PATH = "/exam-results/webhook"
-JSON = "application/json"
 TIMESTAMP_HEADER = "x-exam-timestamp"
 SIGNATURE_HEADER = "x-exam-signature"
 SECRET_ENV = "EXAM_SECRET_ID"
+SIGNING = Signing(
+    timestamp_header=TIMESTAMP_HEADER,
+    signature_header=SIGNATURE_HEADER,
+    secret_env=SECRET_ENV,
+    rejected_metric="ExamWebhookRejected",
+    name="exam webhook",
+)
 VENDOR = "exam-vendor"
 
 
@@ -53,12 +60,6 @@ class Refused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(code)
         self.status, self.code, self.message = status, code, message
-
-
-def _answer(status: int, body: dict[str, Any]) -> "Response[Any]":
-    from aws_lambda_powertools.event_handler import Response
-
-    return Response(status, JSON, json.dumps(body))
 
 
 def register_exam_routes(app: "APIGatewayHttpResolver") -> None:
@@ -108,69 +109,25 @@ def _receive(app: "APIGatewayHttpResolver") -> "Response[Any]":
     from pydantic import ValidationError
 
     from staycertified import config
-    from staycertified.api import body as request_body
+    from staycertified.api.signed_webhook import signed_call
     from staycertified.domain.dates import local_date
     from staycertified.observability import logger, metrics
-    from staycertified.payments import signature
 
-    epoch_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")
-    if not isinstance(epoch_ms, int | float):
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "no request time"})
-    now = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
-    try:  # the signature is over the bytes sent; they are read as JSON once it holds
-        body = request_body.event_bytes(app.current_event.raw_event)
-    except request_body.BodyRefused as refused:
-        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
+    call = signed_call(app, SIGNING)
+    if not isinstance(call, SignedCall):
+        return call
     try:
-        _verify(dict(app.current_event.headers or {}), body, now.timestamp(), app.context["secret"])
-    except signature.SignatureError as error:
-        metrics.add_metric(name="ExamWebhookRejected", unit="Count", value=1)
-        logger.warning("exam webhook signature refused", extra={"code": error.code})
-        return _answer(401, {"code": error.code, "message": error.message})
-    try:
-        data = request_body.loads(body)
-    except request_body.BodyRefused as refused:
-        return _answer(400, {"code": request_body.answer_code(refused), "message": refused.message})
-    try:
-        result = ExamResult.model_validate(data)
+        result = ExamResult.model_validate(call.data)
     except (ValueError, ValidationError, TypeError):
-        return _answer(400, {"code": "VALIDATION_FAILED", "message": "not an exam result"})
-    today = local_date(now, config.settings().body_time_zone)
+        return answer(400, {"code": "VALIDATION_FAILED", "message": "not an exam result"})
+    today = local_date(call.now, config.settings().body_time_zone)
     try:
-        answer = record_result(app.context["table"], result, today)
+        recorded = record_result(app.context["table"], result, today)
     except Refused as refusal:
         logger.info("exam result refused", extra={"code": refusal.code})
-        return _answer(refusal.status, {"code": refusal.code, "message": refusal.message})
+        return answer(refusal.status, {"code": refusal.code, "message": refusal.message})
     metrics.add_metric(name="ExamResultsRecorded", unit="Count", value=1)
-    return _answer(200, answer)
-
-
-def _verify(headers: dict[str, str], body: bytes, now_epoch: float, secret: str | None) -> None:
-    """With the cached secret; on a mismatch once more with a fresh one (rotation)."""
-    import os
-
-    from staycertified.payments import signature
-
-    def check(key: str) -> None:
-        signature.verify(
-            secret=key,
-            headers=headers,
-            body=body,
-            now_epoch=now_epoch,
-            timestamp_header=TIMESTAMP_HEADER,
-            signature_header=SIGNATURE_HEADER,
-        )
-
-    if secret is not None:
-        check(secret)
-        return
-    name = os.environ[SECRET_ENV]
-    try:
-        check(signature.webhook_secret(name))
-    except signature.SignatureError as error:
-        if error.code != signature.SIGNATURE_INVALID:
-            raise
-        check(signature.webhook_secret(name, refresh=True))
+    return answer(200, recorded)
 
 
 def _view(result: ExamResult, recorded: bool) -> dict[str, Any]:
@@ -248,34 +205,24 @@ def record_result(table: Any, result: ExamResult, today: date) -> dict[str, Any]
     return _view(result, recorded=True)
 
 
-@functools.cache
 def exam_api() -> "APIGatewayHttpResolver":
-    from staycertified.api.resolver import _base_resolver
+    from staycertified.api.signed_webhook import resolver
 
-    app = _base_resolver()
-    register_exam_routes(app)
-    return app
+    return resolver(register_exam_routes)
 
 
 def handle(
     event: dict[str, Any], context: Any, *, table: Any = None, secret: str | None = None
 ) -> dict[str, Any]:
-    if table is None:
-        from staycertified import config
+    from staycertified.api import signed_webhook
 
-        table = config.table()
-    app = exam_api()
-    app.append_context(table=table, secret=secret)
-    return app.resolve(event, context)
+    return signed_webhook.handle(register_exam_routes, event, context, table=table, secret=secret)
 
 
 def document_request_body(document: dict[str, Any]) -> None:
     """The result's schema on the webhook's operation (the route reads the raw body)."""
-    schema = ExamResult.model_json_schema(by_alias=True)
-    document.setdefault("components", {}).setdefault("schemas", {})["ExamResultNotification"] = (
-        schema
+    from staycertified.api.signed_webhook import document_body
+
+    document_body(
+        document, PATH, "ExamResultNotification", ExamResult.model_json_schema(by_alias=True)
     )
-    document["paths"][PATH]["post"]["requestBody"] = {
-        "required": True,
-        "content": {JSON: {"schema": {"$ref": "#/components/schemas/ExamResultNotification"}}},
-    }

@@ -28,7 +28,7 @@ from staycertified.domain.model import Invoice
 from staycertified.recertification.model import ApplicationRecord, AppStatus
 from staycertified.store import keys
 from staycertified.store.invoices import invoice_item
-from staycertified.store.table import from_item, to_item
+from staycertified.store.table import from_item, put_all_new, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -92,31 +92,7 @@ def create_application(table: Table, record: ApplicationRecord, fee: Invoice) ->
         "application_id": record.application_id,
     }
     try:
-        client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": marker,
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": application_item(record),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": invoice_item(fee),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-            ]
-        )
+        put_all_new(table, [marker, application_item(record), invoice_item(fee)])
     except client.exceptions.TransactionCanceledException as error:
         reasons = error.response.get("CancellationReasons", [])
         open_exists = bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"

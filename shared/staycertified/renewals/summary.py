@@ -18,11 +18,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from staycertified.notify.manifest import run_manifest_key, write_manifest
+from staycertified.objects import put_json
 from staycertified.renewals.model import BatchPart, part_key
 
 
@@ -79,13 +79,7 @@ def summarize(
         "letters": len(letters),
         "manifestKey": manifest_key,
     }
-    report_key = f"runs/{run_id}/report.json"
-    s3.put_object(
-        Bucket=mail_bucket,
-        Key=report_key,
-        Body=json.dumps(report, indent=2).encode(),
-        ContentType="application/json",
-    )
+    report_key = put_json(s3, mail_bucket, f"runs/{run_id}/report.json", report, indent=2)
     if metrics is not None:
         _emit(metrics, by_step_channel, invoices_created, failures, len(failed_batches))
     return {

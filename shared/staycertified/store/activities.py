@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from staycertified.domain.model import Activity
 from staycertified.store import keys
 from staycertified.store.members import activity_item
-from staycertified.store.table import is_conditional_check_failure
+from staycertified.store.table import is_conditional_check_failure, put_all_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -50,26 +50,8 @@ def idempotency_sk(key: str) -> str:
 
 def _put_once(table: Table, activity_item_: dict[str, Any], marker: dict[str, Any]) -> bool:
     """Writes the activity and its marker together; False if the marker existed."""
-    client = table.meta.client
     try:
-        client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": marker,
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": activity_item_,
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-            ]
-        )
+        put_all_new(table, [marker, activity_item_])
     except Exception as error:  # botocore ClientError; kept generic to keep imports light
         if is_conditional_check_failure(error):
             return False

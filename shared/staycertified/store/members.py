@@ -15,7 +15,7 @@ from staycertified.recertification.model import ApplicationRecord
 from staycertified.store import keys
 from staycertified.store.badges import BADGE, Badge
 from staycertified.store.documents import DOCUMENT, StoredDocument
-from staycertified.store.table import from_item, query_all, to_item
+from staycertified.store.table import from_item, new_item_put, query_all, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -353,13 +353,7 @@ def update_contact(table: Table, updated: Member, *, change: ContactChange) -> N
                     "ConditionExpression": "attribute_exists(PK)",
                 }
             },
-            {
-                "Put": {
-                    "TableName": table.name,
-                    "Item": record,
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
+            new_item_put(table.name, record),
         ]
     )
 

@@ -32,7 +32,7 @@ from staycertified.domain.model import Invoice, InvoiceStatus, Payment
 from staycertified.events import catalog, outbox
 from staycertified.store import keys
 from staycertified.store.invoices import invoice_key_of
-from staycertified.store.table import from_item, to_item
+from staycertified.store.table import from_item, new_item_put, to_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -154,13 +154,7 @@ def _failed_parts(error: Exception, count: int) -> list[bool]:
 
 
 def _put_payment(table_name: str, payment_item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Put": {
-            "TableName": table_name,
-            "Item": payment_item,
-            "ConditionExpression": "attribute_not_exists(PK)",
-        }
-    }
+    return new_item_put(table_name, payment_item)
 
 
 def _pay_invoice(table_name: str, invoice: Invoice, payment: Payment) -> dict[str, Any]:

@@ -52,6 +52,25 @@ def query_all(table: Table, **kwargs: Any) -> Iterator[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = start
 
 
+def new_item_put(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A transaction's Put of an item that must not exist yet."""
+    return {
+        "Put": {
+            "TableName": table_name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+    }
+
+
+def put_all_new(table: Table, items: list[dict[str, Any]]) -> None:
+    """Writes the items in one transaction, each only if none with its key exists
+    (raises the client's TransactionCanceledException otherwise: nothing written)."""
+    table.meta.client.transact_write_items(
+        TransactItems=[new_item_put(table.name, item) for item in items]
+    )
+
+
 def put_once(table: Table, item: dict[str, Any]) -> bool:
     """Puts the item unless one with its key exists; False when it did."""
     try:
