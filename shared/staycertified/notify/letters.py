@@ -235,6 +235,16 @@ def _block(pdf: object, block: LetterBlock) -> None:
     pdf.ln(6)  # type: ignore[attr-defined]
 
 
+@functools.cache
+def _quiet_fpdf() -> None:
+    """fpdf logs, at WARNING, the characters a font lacks ("missing the following
+    glyphs: ..."): those of a member's name are personal data, kept out of the logs.
+    Its DEBUG lines (sizes) say nothing worth shipping either; errors still raise."""
+    import logging
+
+    logging.getLogger("fpdf").setLevel(logging.ERROR)
+
+
 def render_letter(
     *,
     title: str,
@@ -247,6 +257,7 @@ def render_letter(
     """One letter as PDF bytes, with its page count."""
     from fpdf import FPDF  # lazy: ~0.7 s import, paid only by the functions that print
 
+    _quiet_fpdf()
     pdf = FPDF(orientation="portrait", unit="pt", format="letter")
     pdf.set_auto_page_break(auto=True, margin=0.75 * INCH)
     pdf.set_margins(left=0.875 * INCH, top=0.5 * INCH, right=0.875 * INCH)

@@ -6,6 +6,7 @@ paragraph lines fit between the margins, and a letter stays small."""
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 import pypdf
@@ -92,3 +93,13 @@ def test_r43_a_paragraph_line_never_passes_the_margin_nor_breaks_a_word() -> Non
 
 def test_r43_a_letter_stays_small() -> None:
     assert len(letter(NAME)) < 40_000
+
+
+def test_a_name_the_font_lacks_glyphs_for_stays_out_of_the_logs(caplog: Any) -> None:
+    """fpdf logs the characters a font lacks: for a name, personal data in the logs."""
+    name = "山田 花子"  # CJK: not in DejaVu Sans
+    with caplog.at_level(logging.DEBUG):
+        pdf = letter(name)
+    assert pdf.startswith(b"%PDF")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert not set(name) - {" "} & set(logged), logged
