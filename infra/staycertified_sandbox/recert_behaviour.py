@@ -73,8 +73,8 @@ class RecertBehaviour:
 
     def _cast(self, day: date) -> dict[str, tuple[str, str]]:
         """RECERTIFICATION_REQUIRED certifications, CCP open or not (R23), in id order."""
-        from staycertified.api import status
         from staycertified.domain.model import Standing
+        from staycertified.domain.standing import evaluate_standing
         from staycertified.policy import load_policy
         from staycertified.store.members import load_member
 
@@ -84,7 +84,7 @@ class RecertBehaviour:
         for member_id in self.member_ids:
             record = load_member(self.sb.table, member_id)
             for cert in record.certifications if record else []:
-                standing = status.standing_of(cert, day, policy)
+                standing = evaluate_standing(cert, day, policy)
                 if standing.status != Standing.RECERTIFICATION_REQUIRED:
                     continue
                 number, kind = cert.certification.certificate_number, cert.certification.type

@@ -42,11 +42,11 @@ def holds_active_certification(
     records: Iterable[MemberRecord], today: date, policy: Policy
 ) -> bool:
     """R41: at least one certification of these people is ACTIVE on `today` (R20)."""
-    from staycertified.api.status import standing_of
     from staycertified.domain.model import Standing
+    from staycertified.domain.standing import evaluate_standing
 
     return any(
-        standing_of(cert, today, policy).status == Standing.ACTIVE
+        evaluate_standing(cert, today, policy).status == Standing.ACTIVE
         for record in records
         for cert in record.certifications
     )

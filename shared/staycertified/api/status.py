@@ -137,14 +137,6 @@ def attest(
     return attestation, cycle
 
 
-def standing_of(cert: CertificationRecord, today: date, policy: Policy) -> StandingDecision:
-    """The standing of a certification on `today` as the status check shows it (R20-R24);
-    the CE discount (R41) asks the same question."""
-    from staycertified.domain.standing import evaluate_standing
-
-    return evaluate_standing(cert, today, policy)
-
-
 def _shown_audit(cert: CertificationRecord, today: date) -> AuditCase | None:
     """R37: the open case, else this year's decided one (its outcome)."""
     open_case = cert.open_audit_case
@@ -241,7 +233,9 @@ def certification_status(
     documents: Sequence[StoredDocument] = (),
 ) -> CertificationStatus:
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
-    decision = standing_of(cert, today, policy)
+    from staycertified.domain.standing import evaluate_standing
+
+    decision = evaluate_standing(cert, today, policy)
     current = decision.current_cycle
     compliant = recording.cycle_compliance_on(cert, current, today, policy).compliant
     audit = _shown_audit(cert, today)
@@ -310,9 +304,9 @@ def verification(
     policy: Policy,
 ) -> VerificationOut:
     """R38 from the domain's public verification value; None → the same 404 as unknown."""
-    from staycertified.domain.standing import public_verification
+    from staycertified.domain.standing import evaluate_standing, public_verification
 
-    decision = standing_of(cert, today, policy)
+    decision = evaluate_standing(cert, today, policy)
     public = public_verification(
         certificate_number, last_name, (record.member, cert.certification, decision)
     )

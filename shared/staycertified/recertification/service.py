@@ -128,10 +128,10 @@ def create_application(
 ) -> ApplicationOut:
     """R28: refused with a stable code and nothing written unless the certification is
     RECERTIFICATION_REQUIRED, the route is open (R23) and no application is open."""
-    from staycertified.api import status
     from staycertified.domain.eligibility import eligibility_rules, facts_from_answers
     from staycertified.domain.policy import RecertRoute
     from staycertified.domain.recertification import check_route
+    from staycertified.domain.standing import evaluate_standing
     from staycertified.store import members as member_store
 
     policy = _policy()
@@ -139,7 +139,7 @@ def create_application(
     cert = record.certification(body.certificate_number) if record else None
     if record is None or cert is None:
         raise errors.not_found("certification")
-    standing = status.standing_of(cert, today, policy)
+    standing = evaluate_standing(cert, today, policy)
     if standing.status != Standing.RECERTIFICATION_REQUIRED:
         msg = f"the certification is {standing.status.value}, not RECERTIFICATION_REQUIRED"
         raise _refused(422, NOT_RECERTIFICATION_REQUIRED, msg, "R28")

@@ -270,8 +270,8 @@ def _publish_authorisation(record: ApplicationRecord, member: Any) -> None:
 def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, Any]:
     """R33: ACTIVE as of `on`, a new cycle from it, the anniversary moves, CCP mandatory;
     the old standing's reasons kept as history; void invoices stay void; same number."""
-    from staycertified.api import status
     from staycertified.domain.recertification import apply_recertification
+    from staycertified.domain.standing import evaluate_standing
 
     policy = _policy()
     member_record = _member(table, record.member_id)
@@ -282,7 +282,7 @@ def recertify(table: Table, record: ApplicationRecord, on: date) -> dict[str, An
         closed = record
         cycle_end = cert.current_cycle(on, policy).end
     else:
-        before = status.standing_of(cert, on, policy)
+        before = evaluate_standing(cert, on, policy)
         effect = apply_recertification(cert.certification, on, policy)
         closed = record.with_event(
             on,
