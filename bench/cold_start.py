@@ -15,8 +15,11 @@ payments through the webhook, CE, a status and a verification request):
 - **import only**: a fresh interpreter that only imports the handler module,
   beside `import boto3` alone (the former figure of this benchmark).
 
-Interpreter start-up is in every figure, as in Lambda. Medians of N runs,
-interleaved. The slowest function's top imports (`python -X importtime`)
+Interpreter start-up is in every figure, as in Lambda. Medians of N runs
+(BENCH_REPETITIONS, default 3), interleaved. Only some functions:
+`python -m bench.cold_start VerifyFunction ApiFunction` or
+`BENCH_FUNCTIONS=VerifyFunction,ApiFunction python -m bench cold_start`
+(the "Function" suffix may be left off); default: every function. The slowest function's top imports (`python -X importtime`)
 are printed: where the time goes.
 """
 
@@ -276,10 +279,26 @@ def first_request_profile(spec: Any, event: Any, endpoint: str, work: Path) -> l
     return [line.strip() for line in lines[:14]]
 
 
-def run(out: Any = None) -> dict[str, dict[str, float]]:
+def selected(names: list[str] | None = None) -> list[str]:
+    """The functions to measure: `names`, else $BENCH_FUNCTIONS (comma or space separated),
+    else every function of the template. "Verify" stands for "VerifyFunction"."""
+    known = sorted(functions())
+    if names is None:
+        names = os.environ.get("BENCH_FUNCTIONS", "").replace(",", " ").split()
+    if not names:
+        return known
+    chosen = [n if n in known else f"{n}Function" for n in names]
+    unknown = [n for n, c in zip(names, chosen, strict=True) if c not in known]
+    if unknown:
+        raise SystemExit(f"unknown function(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    return sorted(set(chosen))
+
+
+def run(out: Any = None, names: list[str] | None = None) -> dict[str, dict[str, float]]:
     import logging
 
     out = out or sys.stdout
+    chosen = selected(names)
     from staycertified_sandbox import Sandbox
 
     saved = sys.stdout
@@ -291,7 +310,7 @@ def run(out: Any = None) -> dict[str, dict[str, float]]:
             events = _first_events(sb)
             specs = {spec.logical_id: spec for spec in sb.functions.values()}
             with tempfile.TemporaryDirectory() as work:
-                for logical_id in sorted(functions()):
+                for logical_id in chosen:
                     if logical_id in events:
                         results[logical_id] = measure(
                             specs[logical_id], events[logical_id], endpoint, Path(work)
@@ -319,7 +338,7 @@ def run(out: Any = None) -> dict[str, dict[str, float]]:
             f" {f['import'] / f['boto3']:6.2f}{flag}",
             file=out,
         )
-    missing = sorted(set(functions()) - set(results))
+    missing = sorted(set(chosen) - set(results))
     print(f"not invoked by the scenario: {', '.join(missing) or 'none'}", file=out)
     print(f"over target: {', '.join(over) or 'none'}", file=out)
     print(f"where {worst}'s import time goes (-X importtime, cumulative):", file=out)
@@ -332,4 +351,4 @@ def run(out: Any = None) -> dict[str, dict[str, float]]:
 
 
 if __name__ == "__main__":
-    run()
+    run(names=sys.argv[1:] or None)
