@@ -1,8 +1,13 @@
 """One Logger / Metrics / Tracer per process, shared by every function (STYLE §8).
 
 Logger and Metrics are cheap to build. The Tracer imports the X-Ray SDK (about
-0.4 s), so it is built on the first invocation, not at import time: `traced`
-wraps a handler and captures it with the tracer the first time it runs.
+0.4 s, as much as `import boto3`), so it is built on the first invocation, not
+at import time, and only where Powertools would trace: `traced` wraps a handler
+and, the first time it runs, captures it with the tracer when tracing is on
+(`tracing_enabled`). In AWS with `Tracing: Active` it is on; with
+`POWERTOOLS_TRACE_DISABLED=true`, under `sam local` (the sandbox sets
+`AWS_SAM_LOCAL`) or outside Lambda, Powertools' Tracer would trace nothing, so
+it is not built and the X-Ray SDK is never imported.
 """
 
 from __future__ import annotations
@@ -36,8 +41,19 @@ def traced(handler: Handler) -> Handler:
     return wrapper
 
 
+def tracing_enabled() -> bool:
+    """Powertools' own rule (`Tracer._is_tracer_disabled`, cheap: it reads the
+    environment, imports no X-Ray): off when POWERTOOLS_TRACE_DISABLED is true, outside
+    Lambda (no LAMBDA_TASK_ROOT), under the SAM CLI (AWS_SAM_LOCAL) or Chalice local."""
+    from aws_lambda_powertools.tracing.tracer import Tracer
+
+    return not Tracer._is_tracer_disabled()
+
+
 @functools.cache
 def _captured(handler: Handler) -> Handler:
+    if not tracing_enabled():
+        return handler
     return tracer().capture_lambda_handler(handler)  # type: ignore[no-any-return]
 
 
