@@ -60,31 +60,16 @@ def _error_responses(*statuses: int) -> dict[int, Any]:
 
 
 def _base_resolver() -> "APIGatewayHttpResolver":
+    """A resolver that validates requests (OpenAPI validation) and answers our error shape.
+    The OpenAPI document's configuration (`_documented`) is left to `document_api()`:
+    Powertools' OpenAPI models (~80 pydantic classes) are needed only to write the
+    document, not to serve a request (cold start)."""
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
     from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 
     from staycertified.domain.errors import DomainError
 
     app = APIGatewayHttpResolver(enable_validation=True)
-    app.configure_openapi(
-        title=API_TITLE,
-        version=API_VERSION,
-        description=(
-            "Stay Certified: member status (R37), CCP activities (R10-R15, R19), "
-            "attestations (R18), invoices and payments (R6), public verification (R38). "
-            "Member routes need a Cognito JWT; dates are YYYY-MM-DD in the body's time zone."
-        ),
-        security_schemes={
-            "cognitoJwt": HTTPBearer(bearerFormat="JWT"),
-            # The learning platform's route (R41): AWS Signature Version 4, IAM authorisation.
-            "awsSigV4": APIKey(
-                name="Authorization",
-                in_=APIKeyIn.header,
-                description="AWS Signature Version 4 (API Gateway IAM authorisation).",
-            ),
-        },
-    )
 
     def render(error: errors.ApiError) -> Response[Any]:
         return Response(error.status, JSON, error.json())
@@ -105,6 +90,31 @@ def _base_resolver() -> "APIGatewayHttpResolver":
     def _no_route(_: Exception) -> Response[Any]:
         return render(errors.ApiError(404, errors.NOT_FOUND, "No such route."))
 
+    return app
+
+
+def _documented(app: "APIGatewayHttpResolver") -> "APIGatewayHttpResolver":
+    """The OpenAPI document's title, description and security schemes."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+    app.configure_openapi(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Stay Certified: member status (R37), CCP activities (R10-R15, R19), "
+            "attestations (R18), invoices and payments (R6), public verification (R38). "
+            "Member routes need a Cognito JWT; dates are YYYY-MM-DD in the body's time zone."
+        ),
+        security_schemes={
+            "cognitoJwt": HTTPBearer(bearerFormat="JWT"),
+            # The learning platform's route (R41): AWS Signature Version 4, IAM authorisation.
+            "awsSigV4": APIKey(
+                name="Authorization",
+                in_=APIKeyIn.header,
+                description="AWS Signature Version 4 (API Gateway IAM authorisation).",
+            ),
+        },
+    )
     return app
 
 
@@ -634,7 +644,7 @@ def document_api() -> "APIGatewayHttpResolver":
     from staycertified.payments.webhook import register_webhook_routes
     from staycertified.recertification.exam import register_exam_routes
 
-    app = _base_resolver()
+    app = _documented(_base_resolver())
     register_member_routes(app)
     register_verify_routes(app)
     register_webhook_routes(app)
