@@ -38,7 +38,7 @@ class Settings(BaseModel):
     holds none, so no component can read another zone.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     table_name: str = Field(min_length=1)
     body_time_zone: str = Field(min_length=1)
@@ -57,7 +57,7 @@ class OrganisationProfile(BaseModel):
     invoice id is appended).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str = Field(min_length=1)
     postal_lines: tuple[str, ...] = Field(min_length=1)

@@ -27,7 +27,11 @@ class CourseCompleted(BaseModel):
     """The `detail` of a CourseCompleted event: exactly one of contactHours or ceu."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        frozen=True,
+        defer_build=True,
     )
 
     completion_id: Id
@@ -65,6 +69,6 @@ def _course_completed_event() -> type[BaseModel]:
 class ScheduledRun(BaseModel):
     """The input of a ScheduleV2 target: `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     scheduled_time: Annotated[str, Field(alias="scheduledTime", min_length=10)]

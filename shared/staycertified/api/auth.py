@@ -19,7 +19,7 @@ STAFF_GROUP = "staff"
 
 
 class Caller(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     member_id: str | None = None
     is_staff: bool = False

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class CeDiscountOut(BaseModel):
     """R41: yes or no, and nothing else."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     eligible: bool
 

@@ -33,7 +33,7 @@ ROUTE_NOT_OFFERED = "ROUTE_NOT_OFFERED"
 class EligibilityAnswersIn(BaseModel):
     """The applicant's answers, grouped as the question list gives them."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=False, defer_build=True)
     __pydantic_extra__: dict[str, dict[str, AnswerValue]] = Field(init=False)  # type: ignore[assignment]
 
     felony_conviction: StrictBool | None = Field(default=None, alias="felonyConviction")

@@ -46,7 +46,11 @@ class Camel(BaseModel):
     """Responses: built from field names in code, written in camelCase."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        defer_build=True,
     )
 
 
@@ -59,6 +63,7 @@ class CamelIn(BaseModel):
         validate_by_name=False,
         extra="forbid",
         frozen=True,
+        defer_build=True,
     )
 
 

@@ -26,7 +26,7 @@ from staycertified.store.audit_cases import cases_by_status
 
 
 class AuditDeadlinesReport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     open_cases: int = 0
     failed: int = 0

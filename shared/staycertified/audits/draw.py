@@ -53,7 +53,7 @@ def report_object(audit_year: int) -> str:
 class DrawInput(BaseModel):
     """The execution input of the audit run (StartRunFunction)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     run_id: str = Field(alias="runId")
     as_of: date = Field(alias="asOf")
@@ -62,7 +62,7 @@ class DrawInput(BaseModel):
 class Selected(BaseModel):
     """One selected certification in draw.json: who, and the cycle that just ended."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
     certificate_number: str = Field(alias="certificateNumber")
     member_id: str = Field(alias="memberId")

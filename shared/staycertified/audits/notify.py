@@ -41,7 +41,7 @@ KIND = "AUDIT_NOTICE"
 class AuditItem(BaseModel):
     """One selected certification (an item of selected.json)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     run_id: str = Field(alias="runId")
     as_of: date = Field(alias="asOf")
@@ -76,7 +76,7 @@ def case_part_key(run_id: str, case_id: str) -> str:
 class CasePart(BaseModel):
     """What one case's notice did, in the mail bucket (the summary's source)."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
 
     case_id: str = Field(alias="caseId")
     outcomes: dict[str, str] = Field(default_factory=dict)  # channel -> outcome
@@ -88,7 +88,7 @@ class CasePart(BaseModel):
 class CaseOutcome(BaseModel):
     """The Map iteration's whole result: counts and the part's key, never the data."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     sent: int
     not_sent: int = Field(alias="notSent")  # channels ALREADY_SENT, UNDELIVERABLE, ...

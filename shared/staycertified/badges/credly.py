@@ -59,7 +59,7 @@ class CredlyRejected(CredlyError):
 
 
 class CredlySettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     base_url: str
     organization_id: str
@@ -72,7 +72,7 @@ class CredlySettings(BaseModel):
 class CredlyBadge(BaseModel):
     """What the system keeps of a Credly badge."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     badge_id: str
     state: str
@@ -84,7 +84,7 @@ class CredlyBadge(BaseModel):
 class BadgeRequest(BaseModel):
     """An issue (or replace) request, R36's expiry already decided."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     badge_template_id: str
     recipient_email: str

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from staycertified.badges.credly import (
     BadgeRequest,
@@ -68,6 +68,8 @@ class BadgeCallFailed(Exception):
 
 
 class BadgeOutcome(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     outcome: str  # ISSUED, REPLACED, REVOKED, DUPLICATE, SKIPPED_..., FAILED
     certificate_number: str
     code: str | None = None  # FAILED: why (one of WAITING_FOR_DATA)

@@ -51,7 +51,11 @@ class Detail(BaseModel):
     """What every event's detail carries."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        defer_build=True,
     )
 
     event_id: str
@@ -123,7 +127,7 @@ SCHEMAS: dict[DetailType, type[Detail]] = {
 class DomainEvent(BaseModel):
     """One event as the outbox keeps it and the bus carries it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     detail_type: DetailType
     detail: Detail

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from staycertified.events.catalog import SOURCE, DomainEvent, parse_detail
 
@@ -116,6 +116,8 @@ def transact(
 
 
 class RelayReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     published: int = 0
     failed: int = 0
     skipped: int = 0

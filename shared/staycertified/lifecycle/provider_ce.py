@@ -24,7 +24,7 @@ UNKNOWN_MEMBER = "UNKNOWN_MEMBER"
 
 
 class CompletionOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     status: str  # RECORDED, DUPLICATE, REJECTED
     activity_id: str | None = None

@@ -78,7 +78,7 @@ PostLetter = Callable[..., str]
 class SweepReport(BaseModel):
     """What one day's run did (counts only: no personal data)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     day: date
     cycles_ended: int = 0

@@ -32,7 +32,7 @@ MANIFEST_COLUMNS = (
 class ManifestRow(BaseModel):
     """One letter for the print-and-mail house."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, defer_build=True)
 
     letter_key: str = Field(alias="letterKey")
     address_lines: tuple[str, ...] = Field(alias="addressLines")

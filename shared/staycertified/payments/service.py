@@ -123,7 +123,7 @@ def list_invoices(member_id: str, *, table: Any) -> dict[str, Any]:
 class StaffPayment(BaseModel):
     """The staff route's body."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     amount: Decimal = Field(gt=0, decimal_places=2)
     method: Literal["CARD", "CHECK", "MONEY_ORDER", "OTHER"]
@@ -133,7 +133,7 @@ class StaffPayment(BaseModel):
 class ProviderPayment(BaseModel):
     """A payment notification of the provider (the webhook body, already authenticated)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
     type: str = "payment.succeeded"
     payment_id: str = Field(alias="paymentId", min_length=1, max_length=200)

@@ -48,7 +48,7 @@ VENDOR = "exam-vendor"
 class ExamResult(BaseModel):
     """One attempt's result, as the vendor reports it (already authenticated)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     authorization_id: str = Field(alias="authorizationId", min_length=1, max_length=80)
     attempt_id: str = Field(alias="attemptId", min_length=1, max_length=120)

@@ -14,7 +14,7 @@ from staycertified.domain.model import ApplicationActivity, Category, Recertific
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class AppStatus(StrEnum):

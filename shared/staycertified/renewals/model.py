@@ -18,7 +18,7 @@ from staycertified.notify.manifest import ManifestRow
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, defer_build=True)
 
 
 class PlannedNotice(Wire):

@@ -31,7 +31,7 @@ LABEL = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 
 
 class StartRunEvent(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     workflow: Literal["renewals", "audit"]
     scheduled_time: str | None = Field(default=None, alias="scheduledTime")
@@ -51,6 +51,8 @@ class StartRunEvent(BaseModel):
 
 class RunStart(BaseModel):
     """What was asked of Step Functions, and what it said."""
+
+    model_config = ConfigDict(defer_build=True)
 
     workflow: str
     run_id: str = Field(serialization_alias="runId")

@@ -36,7 +36,7 @@ COMPLETION_SK = "COMPLETION"
 class WriteOutcome(BaseModel):
     """What a once-only write did: `created` False means it had been done before."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     created: bool
     activity_id: str

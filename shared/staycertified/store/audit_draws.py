@@ -36,7 +36,7 @@ def draw_key(audit_year: int) -> dict[str, str]:
 class StoredDraw(BaseModel):
     """What the table keeps of a year's draw (R25)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     audit_year: int
     seed: str

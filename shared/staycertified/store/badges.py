@@ -47,7 +47,7 @@ class CallState(StrEnum):
 class Badge(BaseModel):
     """The certification's current Credly badge (R36), with Credly's own ids."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     certificate_number: str
     state: BadgeState
@@ -60,7 +60,7 @@ class Badge(BaseModel):
 
 
 class BadgeCall(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     member_id: str
     certificate_number: str

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class MemberCycle(BaseModel):
     """A cycle with the member it belongs to (the index gives both)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     member_id: str
     cycle: Cycle

@@ -34,7 +34,7 @@ KEY_PREFIX = "uploads/"
 class StoredDocument(BaseModel):
     """A document as stored: the grant's terms, then what the bucket received."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     document_id: str
     member_id: str

@@ -91,7 +91,7 @@ IMPORTED_POINTS_TITLE = "Points carried over from the previous records system"
 class ImportRow(BaseModel):
     """One CSV row, validated; blank optional cells are None."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", defer_build=True)
 
     member_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     first_name: str = Field(min_length=1)
@@ -122,12 +122,16 @@ class ImportRow(BaseModel):
 
 
 class ImportError_(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     line: int  # the line of the file (the header is line 1)
     code: str
     message: str
 
 
 class ImportReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     imported: int = 0
     members: int = 0
     activations: int = 0  # CertificationActivated (IMPORTED) events written

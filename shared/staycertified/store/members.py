@@ -34,7 +34,7 @@ RECERT_APPLICATION = "RecertApplication"  # written by recertification.store (R2
 class NoticeRecord(BaseModel):
     """A line of the notice ledger (R5)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     certificate_number: str
     period: str
@@ -50,7 +50,7 @@ class CertificationRecord(CertificationHistory):
     (`domain.history.CertificationHistory`, what the decisions read) plus what only
     the store and the API show."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     notices: list[NoticeRecord] = Field(default_factory=list)
     badges: list[Badge] = Field(default_factory=list)  # the Credly badge, at most one (R36)
@@ -60,7 +60,7 @@ class CertificationRecord(CertificationHistory):
 class MemberRecord(BaseModel):
     """Everything about a member, read in one Query of the member's partition."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     member: Member
     certifications: list[CertificationRecord]
@@ -323,7 +323,7 @@ CONTACT_CHANGE = "ContactChange"
 class ContactChange(BaseModel):
     """One audited change of a member's contact details (who, when, what, before/after)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     change_id: str
     member_id: str

@@ -39,7 +39,7 @@ RESENT_AFTER_INTERRUPTION = "RESENT_AFTER_INTERRUPTION"
 class LedgerEntry(BaseModel):
     """One line of the ledger. Read back by `store.members` as a `NoticeRecord`."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     member_id: str
     certificate_number: str
