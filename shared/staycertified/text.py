@@ -28,14 +28,22 @@ from typing import Any
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from staycertified.api.body import InputRefused
-
 TEXT_NOT_PRINTABLE = "TEXT_NOT_PRINTABLE"
 TEXT_BLANK = "TEXT_BLANK"
 CODES = (TEXT_NOT_PRINTABLE, TEXT_BLANK)
 
 _JOINERS = frozenset("\u200c\u200d")
 _EMPTY_LINES = re.compile(r"\n{3,}")
+
+
+class InputRefused(ValueError):
+    """Input refused at an edge with a stable code: free text here, a request body in
+    `staycertified.api.body` (its `BodyRefused`)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
 
 
 class TextRefused(InputRefused):

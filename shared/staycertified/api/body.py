@@ -26,6 +26,8 @@ import json
 import re
 from typing import Any
 
+from staycertified.text import InputRefused
+
 MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 40
 
@@ -38,15 +40,6 @@ CODES = (BODY_NOT_UTF8, BODY_TOO_DEEP, NUMBER_TOO_LONG)
 # a JSON string (escapes included), removed before counting brackets
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
-
-
-class InputRefused(ValueError):
-    """Input refused with a stable code (a body here, free text in `staycertified.text`)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 class BodyRefused(InputRefused):
