@@ -67,6 +67,10 @@ UNEXERCISED: dict[str, dict[str, str]] = {
         "states:SendTaskFailure": "an expired recertification application's waiting review "
         "is failed into its Expired outcome (R29)",
     },
+    "ProviderCeFunction": {
+        "dynamodb:UpdateItem": "a completion dated inside a lapsed cycle cures it and rolls "
+        "it over (store.cycles.mark_advanced, R21); no such completion in this scenario",
+    },
     "RenewalSendFunction": {
         "dynamodb:GetItem": "the notice ledger reads a claim another run holds (store.notices)",
     },

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from staycertified import recording as credit
 from staycertified.api import errors
 from staycertified.api.schemas import (
     ActivityIn,
@@ -147,7 +148,6 @@ def record_activity(
     from staycertified.api import status
     from staycertified.domain import activities as domain_activities
     from staycertified.store import activities as activity_store
-    from staycertified.store import cycles as cycle_store
 
     policy = _policy()
     record = _load(table, member_id)
@@ -174,9 +174,7 @@ def record_activity(
         return status.activity_out(cert, earlier, today, policy, warned), True
     warned = _warnings(notes, activity, cert.activities)
     updated = cert.model_copy(update={"activities": (*cert.activities, activity)})
-    cured = status.cured_cycle(updated, cycle, today, policy)
-    if cured is not None:  # R21: an ended cycle made compliant rolls over now (R16)
-        cycle_store.mark_advanced(table, member_id, cured, today)
+    credit.roll_over_if_cured(table, member_id, updated, cycle, today, policy)  # R21, R16
     return status.activity_out(updated, activity, today, policy, warned), False
 
 
@@ -223,12 +221,8 @@ def file_attestation(
             [{"rule": "R18", "code": "ATTESTATION_ALREADY_FILED", "message": "one per cycle"}],
         )
     if attestation.cures:  # R21: the ended cycle made compliant rolls over now (R16)
-        from staycertified.store import cycles as cycle_store
-
         updated = cert.model_copy(update={"attestations": (*cert.attestations, attestation)})
-        cured = status.cured_cycle(updated, cycle, today, policy)
-        if cured is not None:
-            cycle_store.mark_advanced(table, member_id, cured, today)
+        credit.roll_over_if_cured(table, member_id, updated, cycle, today, policy)
     return AttestationOut(
         certificate_number=attestation.certificate_number,
         cycle_start=cycle.start,

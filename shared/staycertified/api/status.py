@@ -90,17 +90,6 @@ def _reasons(found: Sequence[DomainReason]) -> list[Reason]:
     return [Reason(rule=r.rule, code=r.code, message=r.message, since=r.since) for r in found]
 
 
-def cured_cycle(
-    cert: CertificationRecord, cycle: Cycle, today: date, policy: Policy
-) -> Cycle | None:
-    """R16/R21: an ended cycle that is compliant now rolls over today (its stamped value)."""
-    if today <= cycle.end or cycle.advanced_on is not None:
-        return None
-    decision = recording.cycle_compliance_on(cert, cycle, today, policy)
-    rollover = compliance.decide_rollover(cert.certification, decision, today, policy)
-    return None if rollover is None else rollover.ended
-
-
 def attest(
     cert: CertificationRecord, body: AttestationIn, member: Member, today: date, policy: Policy
 ) -> tuple[Attestation, Cycle]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from staycertified.store.members import load_member
 
 from .support import function_module, load_rows, member_row
@@ -85,3 +87,40 @@ def test_r40_today_is_the_received_time_not_the_senders_time_finding_4(table: An
     event["time"] = "2026-07-01T00:00:00Z"  # what a sender claims counts for nothing
     assert provider.handle(event, None, table=table)["status"] == "REJECTED"
     assert load_member(table, "M1").certifications[0].activities == ()
+
+
+def test_r21_a_completion_dated_inside_the_lapsed_cycle_cures_it_and_rolls_it_over(
+    table: Any,
+) -> None:
+    """R13 + R21 + R16: the body's own CE cures an ended non-compliant cycle as a member's
+    activity would, and the cycle rolls over the day it was cured (the audit pool, R25)."""
+    row = member_row("M1", certified_on="2022-12-20", paid_through="2026-12-31", cycle_points=0)
+    load_rows(table, [row], date(2025, 12, 1))
+    event = course_completed(completedOn="2025-12-05", contactHours=30)
+    assert provider.handle(event, None, table=table)["status"] == "RECORDED"
+    cert = load_member(table, "M1").certifications[0]
+    [ended] = [c for c in cert.cycles if c.start == date(2022, 12, 20)]
+    assert ended.advanced_on == date(2026, 1, 10)
+
+
+def test_r21_a_redelivered_completion_finishes_the_rollover_a_crash_left_undone(
+    table: Any,
+) -> None:
+    """The first delivery stored the activity and died before the rollover (a timeout):
+    the redelivery is a DUPLICATE and still rolls the cured cycle over, once."""
+    from staycertified.store import cycles as cycle_store
+
+    row = member_row("M1", certified_on="2022-12-20", paid_through="2026-12-31", cycle_points=0)
+    load_rows(table, [row], date(2025, 12, 1))
+    event = course_completed(completedOn="2025-12-05", contactHours=30)
+    real = cycle_store.mark_advanced
+    cycle_store.mark_advanced = lambda *args: (_ for _ in ()).throw(TimeoutError("killed"))
+    try:
+        with pytest.raises(TimeoutError):
+            provider.handle(event, None, table=table)
+    finally:
+        cycle_store.mark_advanced = real
+    assert provider.handle(event, None, table=table)["status"] == "DUPLICATE"
+    cert = load_member(table, "M1").certifications[0]
+    [ended] = [c for c in cert.cycles if c.start == date(2022, 12, 20)]
+    assert ended.advanced_on == date(2026, 1, 10)
