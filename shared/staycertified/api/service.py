@@ -153,6 +153,14 @@ def record_activity(
     record = _load(table, member_id)
     cert = _certification(record, body.certificate_number)
     draft = _draft(body, ActivitySource.STAFF if staff else ActivitySource.MEMBER)
+    if idempotency_key is not None:
+        # A replay is answered before the body is judged again: by now the activity may
+        # have cured its cycle, and the same date would no longer be accepted (R21).
+        earlier = activity_store.earlier_request(
+            table, member_id, idempotency_key, _fingerprint(body)
+        )
+        if earlier is not None:
+            return _replayed(table, member_id, cert, earlier, today, policy), True
     cycle = recording.recording_cycle(cert, draft.effective_date, today, policy)
     activity, notes = domain_activities.record_activity_noted(
         draft, cycle, today, policy, _activity_id(member_id, idempotency_key)
@@ -160,22 +168,42 @@ def record_activity(
     outcome = activity_store.put_member_activity(
         table, member_id, activity, idempotency_key=idempotency_key, fingerprint=_fingerprint(body)
     )
-    if not outcome.created:
-        if not outcome.matches:
-            raise errors.ApiError(
-                409, errors.CONFLICT, "This Idempotency-Key was used for a different request."
-            )
+    if not outcome.created:  # a concurrent request with the same key won the write
         record = _load(table, member_id)
         cert = _certification(record, cert.certification.certificate_number)
-        earlier = next((a for a in cert.activities if a.activity_id == outcome.activity_id), None)
-        if earlier is None:  # pragma: no cover - the marker and the activity are written together
-            raise errors.ApiError(409, errors.CONFLICT, "The earlier request is not visible yet.")
-        warned = _warnings(notes, earlier, cert.activities)
-        return status.activity_out(cert, earlier, today, policy, warned), True
+        return _replayed(table, member_id, cert, outcome, today, policy, notes), True
     warned = _warnings(notes, activity, cert.activities)
     updated = cert.model_copy(update={"activities": (*cert.activities, activity)})
     credit.roll_over_if_cured(table, member_id, updated, cycle, today, policy)  # R21, R16
     return status.activity_out(updated, activity, today, policy, warned), False
+
+
+def _replayed(
+    table: Table,
+    member_id: str,
+    cert: CertificationRecord,
+    earlier: Any,
+    today: date,
+    policy: Any,
+    notes: Sequence[Any] = (),
+) -> ActivityOut:
+    """The answer to a request replayed with its Idempotency-Key: the activity the first
+    one recorded. The first may have died between its write and the rollover of the
+    cycle it cured (R21, R16): that is finished here, once."""
+    from staycertified.api import status
+
+    if not earlier.matches:
+        raise errors.ApiError(
+            409, errors.CONFLICT, "This Idempotency-Key was used for a different request."
+        )
+    recorded = next((a for a in cert.activities if a.activity_id == earlier.activity_id), None)
+    if recorded is None:  # pragma: no cover - the marker and the activity are written together
+        raise errors.ApiError(409, errors.CONFLICT, "The earlier request is not visible yet.")
+    credited = cert.cycle_containing(recorded.effective_date, today, policy)
+    if credited is not None:
+        credit.roll_over_if_cured(table, member_id, cert, credited, today, policy)
+    warned = _warnings(list(notes), recorded, cert.activities)
+    return status.activity_out(cert, recorded, today, policy, warned)
 
 
 def _warnings(notes: Any, activity: Any, recorded: Sequence[Any]) -> list[Any]:

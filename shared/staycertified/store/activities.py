@@ -87,9 +87,22 @@ def put_member_activity(
     }
     if _put_once(table, item, marker):
         return WriteOutcome(created=True, activity_id=activity.activity_id, fingerprint=fingerprint)
+    return earlier_request(table, member_id, idempotency_key, fingerprint) or WriteOutcome(
+        created=False, activity_id="", matches=False
+    )
+
+
+def earlier_request(
+    table: Table, member_id: str, idempotency_key: str, fingerprint: str
+) -> WriteOutcome | None:
+    """The activity an earlier request with this Idempotency-Key recorded (`created`
+    False), or None when the key is new; `matches`: the same request body."""
     earlier = table.get_item(
-        Key={"PK": keys.member_pk(member_id), "SK": marker_sk}, ConsistentRead=True
-    ).get("Item", {})
+        Key={"PK": keys.member_pk(member_id), "SK": idempotency_sk(idempotency_key)},
+        ConsistentRead=True,
+    ).get("Item")
+    if earlier is None:
+        return None
     earlier_fingerprint = str(earlier.get("fingerprint", ""))
     return WriteOutcome(
         created=False,

@@ -207,3 +207,49 @@ def test_r13_a_duplicate_without_idempotency_key_is_recorded_with_a_warning(
     assert other[1]["warnings"] == []
     _, listed = call(table, "GET", "/members/M1/activities", member="M1")
     assert len(listed["activities"]) == 3  # recorded all the same (two courses can be real)
+
+
+def lapsed_member_curing(table: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """M1's cycle 2022-12-20..2025-12-19 ended without points; 30 hours dated inside it."""
+    row = member_row("M1", certified_on="2022-12-20", paid_through="2026-12-31", cycle_points=0)
+    load_rows(table, [row], date(2025, 12, 1))
+    return education(completedOn="2025-12-05", quantity=30), {"Idempotency-Key": "k-cure"}
+
+
+def ended_cycle(table: Any) -> Any:
+    from staycertified.store.members import load_member
+
+    cert = load_member(table, "M1").certifications[0]
+    [ended] = [c for c in cert.cycles if c.start == date(2022, 12, 20)]
+    return ended
+
+
+def test_r21_a_replayed_request_that_cured_its_cycle_gets_the_first_answer(table: Any) -> None:
+    """The replay is answered from its key, not judged again: by then the activity has
+    cured the cycle, and the same date would no longer be accepted."""
+    body, headers = lapsed_member_curing(table)
+    first = call(table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers)
+    again = call(table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers)
+    assert first[0] == again[0] == 201, again
+    assert first[1]["activityId"] == again[1]["activityId"]
+    assert ended_cycle(table).advanced_on == TODAY
+
+
+def test_r21_a_replayed_request_finishes_the_rollover_a_crash_left_undone(table: Any) -> None:
+    """The first request stored the activity and died before the rollover (a timeout):
+    its replay rolls the cured cycle over, once (R16)."""
+    from staycertified.store import cycles as cycle_store
+
+    body, headers = lapsed_member_curing(table)
+    real = cycle_store.mark_advanced
+    cycle_store.mark_advanced = lambda *args: (_ for _ in ()).throw(TimeoutError("killed"))
+    try:
+        with pytest.raises(TimeoutError):
+            call(table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers)
+    finally:
+        cycle_store.mark_advanced = real
+    status, again = call(
+        table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers
+    )
+    assert status == 201, again
+    assert ended_cycle(table).advanced_on == TODAY
