@@ -21,6 +21,7 @@ from staycertified.domain.model import (
     AuditCase,
     AuditStatus,
     Category,
+    Cycle,
     ItemDecision,
 )
 from staycertified.policy import Policy
@@ -119,7 +120,14 @@ def test_r18_an_attested_cycle_has_one_item_per_category_with_points() -> None:
     assert only.item_id == "ATTEST-PROFESSIONAL_EDUCATION"
     assert only.points == Decimal(45)
     assert only.source == ItemSource.ATTESTATION
+    assert only.category == Category.PROFESSIONAL_EDUCATION
     assert only.title == "Attested professional education points"
+
+
+def test_r18_a_category_attested_with_one_point_is_an_item() -> None:
+    attested = attestation(START, signed_on=date(2025, 12, 1), points=1)
+    (only,) = review.claimed_items(case(), [], [attested])
+    assert only.points == Decimal(1)
 
 
 def test_r18_an_attestation_of_another_cycle_does_not_make_the_items() -> None:
@@ -130,6 +138,20 @@ def test_r18_an_attestation_of_another_cycle_does_not_make_the_items() -> None:
 
 def test_r27_a_cycle_with_nothing_recorded_and_no_stored_cycle_has_no_items() -> None:
     assert review.claimed_items(case(), [], []) == ()
+
+
+def test_r27_a_cycle_taken_as_met_from_prior_records_has_one_item_of_its_points() -> None:
+    cycle = Cycle(certificate_number="C-1", start=START, end=END, points_required=Decimal(60))
+    (only,) = review.claimed_items(case(), [], [], cycle)
+    assert only.item_id == review.PRIOR_RECORDS_ITEM
+    assert only.title == "Points recorded in the previous records system"
+    assert (only.category, only.points, only.source) == (None, Decimal(60), ItemSource.MEMBER)
+
+
+def test_r27_an_activity_item_carries_its_category() -> None:
+    authored = activity(date(2024, 1, 1), 10, Category.AUTHORSHIP)
+    (only,) = review.claimed_items(case(), [authored], [])
+    assert only.category == Category.AUTHORSHIP
 
 
 # ---------------------------------------------------------------- what each item's proof says
@@ -148,6 +170,12 @@ def test_r27_a_pending_upload_is_no_proof_and_is_not_listed() -> None:
     assert reviewed.documents == ()
 
 
+def test_r27_an_accepted_document_is_proof() -> None:
+    docs = [document("I-1", "ACCEPTED")]
+    (reviewed,) = review.review_case(case(), [item("I-1")], docs, Decimal(30)).items
+    assert reviewed.verification == Verification.PROOF_RECEIVED
+
+
 def test_r27_a_received_document_puts_the_item_up_for_review() -> None:
     docs = [document("I-1"), document("I-2", document_id="DOC-other")]
     (reviewed,) = review.review_case(case(), [item("I-1")], docs, Decimal(30)).items
@@ -164,20 +192,23 @@ def test_r15_a_rejected_document_is_listed_but_is_no_proof() -> None:
 
 def test_r13_a_provider_item_is_verified_from_the_start_for_its_points() -> None:
     provider = item("P-1", 12, ItemSource.PROVIDER)
-    result = review.review_case(case(), [provider], [], Decimal(30))
+    result = review.review_case(case(), [provider], [document("P-1")], Decimal(30))
     (reviewed,) = result.items
     assert reviewed.verification == Verification.VERIFIED
     assert reviewed.points_verified == Decimal(12)
+    assert reviewed.documents == ("DOC-P-1",)
     assert result.points_verified == Decimal(12)
 
 
 def test_r27_a_verified_item_counts_the_points_staff_granted_with_the_reason() -> None:
     decisions = {"I-1": decided("VERIFIED", 20, "partly")}
-    result = review.review_case(case(decisions=decisions), [item("I-1")], [], Decimal(30))
+    docs = [document("I-1", "ACCEPTED")]
+    result = review.review_case(case(decisions=decisions), [item("I-1")], docs, Decimal(30))
     (reviewed,) = result.items
     assert reviewed.verification == Verification.VERIFIED
     assert reviewed.points_verified == Decimal(20)
     assert reviewed.reason == "partly"
+    assert reviewed.documents == ("DOC-I-1",)
     assert result.points_verified == Decimal(20)
     assert not result.passes
 
@@ -190,6 +221,7 @@ def test_r27_a_rejected_item_counts_nothing_and_needs_new_proof() -> None:
     assert reviewed.verification == Verification.REJECTED
     assert reviewed.points_verified == 0
     assert reviewed.reason == "illegible"
+    assert reviewed.documents == ("DOC-I-1",)
     assert result.missing_proof == ("I-1",)
 
 
@@ -249,10 +281,18 @@ def test_r27_submitting_with_proof_missing_names_the_items() -> None:
     assert raised.value.rule == "R27"
 
 
+def test_r27_submitting_with_several_items_missing_lists_them_all() -> None:
+    result = review.review_case(case(), [item("I-1"), item("I-2")], [], Decimal(30))
+    with refused("AUDIT_PROOF_MISSING") as raised:
+        review.check_submit(result, RESPOND_BY)
+    assert raised.value.message == "proof is missing for items: I-1, I-2"
+
+
 def test_r27_submitting_after_the_deadline_is_refused() -> None:
     result = review.review_case(case(), [item("I-1")], [document("I-1")], Decimal(30))
-    with refused("AUDIT_DEADLINE_PASSED"):
+    with refused("AUDIT_DEADLINE_PASSED") as raised:
         review.check_submit(result, date(2026, 3, 3))
+    assert raised.value.message == "the deadline was 2026-03-02"
 
 
 def test_r27_submitting_to_a_decided_case_is_refused() -> None:
@@ -298,14 +338,19 @@ def test_r27_staff_may_grant_fewer_points_than_claimed_but_not_more() -> None:
     assert raised.value.message == "item I-1 claims 25 points at most"
 
 
+def test_r27_staff_may_verify_an_item_for_no_points() -> None:
+    assert decide(proven(item("I-1", 25)), points=Decimal(0)).decisions["I-1"].points == 0
+
+
 def test_r27_negative_points_are_refused() -> None:
     with refused("AUDIT_POINTS_ABOVE_CLAIM"):
         decide(proven(item("I-1", 25)), points=Decimal(-1))
 
 
 def test_r27_a_rejection_needs_a_reason_and_counts_no_points() -> None:
-    with refused("AUDIT_REASON_REQUIRED"):
+    with refused("AUDIT_REASON_REQUIRED") as raised:
         decide(proven(item("I-1")), decision="REJECTED", reason="   ")
+    assert raised.value.message == "a rejection needs a reason the member can act on"
     after = decide(proven(item("I-1")), decision="REJECTED", reason="unreadable", points=None)
     assert after.decisions["I-1"].points == 0
     assert after.decisions["I-1"].reason == "unreadable"
@@ -313,8 +358,9 @@ def test_r27_a_rejection_needs_a_reason_and_counts_no_points() -> None:
 
 def test_r27_an_item_without_a_document_cannot_be_decided() -> None:
     result = review.review_case(case(), [item("I-1")], [], Decimal(30))
-    with refused("AUDIT_ITEM_NO_PROOF"):
+    with refused("AUDIT_ITEM_NO_PROOF") as raised:
         decide(result)
+    assert raised.value.message == "item I-1 has no document to review"
 
 
 def test_r27_a_provider_item_can_be_decided_without_a_document() -> None:
@@ -329,13 +375,15 @@ def test_r27_a_verified_item_can_be_decided_again() -> None:
 
 
 def test_r27_an_unknown_item_is_refused() -> None:
-    with refused("AUDIT_ITEM_UNKNOWN"):
+    with refused("AUDIT_ITEM_UNKNOWN") as raised:
         decide(proven(item("I-1")), "I-9")
+    assert raised.value.message == "audit case AUD-2026-C-1 has no item I-9"
 
 
 def test_r27_a_decided_case_takes_no_decisions() -> None:
-    with refused("AUDIT_NOT_OPEN"):
+    with refused("AUDIT_NOT_OPEN") as raised:
         decide(proven(item("I-1"), on=case(status=AuditStatus.FAILED)))
+    assert raised.value.message == "audit case AUD-2026-C-1 is FAILED"
 
 
 def test_r27_a_decision_keeps_the_others() -> None:
@@ -365,6 +413,7 @@ def test_r27_an_extension_moves_the_deadline_from_the_response_date(policy: Poli
     assert after.deadline == date(2026, 4, 1)
     assert after.extension_reason == "hospital stay"
     assert after.extended_by == "staff-1"
+    assert after.extended_at == "2026-02-20T09:00:00Z"
 
 
 @pytest.mark.parametrize("days", [0, 31, -5])
@@ -377,13 +426,15 @@ def test_r27_an_extension_is_one_day_to_the_policy_maximum(days: int, policy: Po
 
 def test_r27_a_case_is_extended_once(policy: Policy) -> None:
     assert extend(case(), 1, policy).extended_to == date(2026, 3, 3)
-    with refused("AUDIT_EXTENSION_USED"):
+    with refused("AUDIT_EXTENSION_USED") as raised:
         extend(extend(case(), 1, policy), 1, policy)
+    assert raised.value.message == "the deadline was already extended once"
 
 
 def test_r27_a_decided_case_is_not_extended(policy: Policy) -> None:
-    with refused("AUDIT_NOT_OPEN"):
+    with refused("AUDIT_NOT_OPEN") as raised:
         extend(case(status=AuditStatus.PASSED), 5, policy)
+    assert raised.value.message == "audit case AUD-2026-C-1 is PASSED"
 
 
 # ---------------------------------------------------------------- the outcome
@@ -398,6 +449,7 @@ def test_r27_a_case_passes_as_soon_as_verified_points_reach_the_requirement() ->
     outcome = review.outcome_after_review(verified_case(30))
     assert outcome is not None
     assert outcome.status == AuditStatus.PASSED
+    assert outcome.reason == "verified points reach the requirement"
     assert outcome.rules == ("R27",)
     assert review.outcome_after_review(verified_case(29)) is None
 
@@ -438,13 +490,15 @@ def test_r27_r22_staff_close_a_submitted_case_short_with_their_reason() -> None:
 
 
 def test_r27_only_a_submitted_case_is_closed_short() -> None:
-    with refused("AUDIT_NOT_SUBMITTED"):
+    with refused("AUDIT_NOT_SUBMITTED") as raised:
         review.close_short(verified_case(10), "no proof")
+    assert raised.value.message == "audit case AUD-2026-C-1 is OPEN"
 
 
 def test_r27_a_case_whose_points_suffice_is_not_closed_short() -> None:
-    with refused("AUDIT_NOT_OPEN"):
+    with refused("AUDIT_NOT_OPEN") as raised:
         review.close_short(verified_case(30, status=AuditStatus.SUBMITTED), "no proof")
+    assert raised.value.message == "verified points reach the requirement: the case passes"
 
 
 # ---------------------------------------------------------------- the reminder (R26)

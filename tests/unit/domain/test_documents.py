@@ -153,7 +153,8 @@ def test_r15_a_type_outside_the_policy_is_refused_and_the_accepted_types_listed(
 
 
 def test_r15_an_empty_file_is_refused(policy: Policy) -> None:
-    assert refusal(policy, owner(), size=0).code == errors.DOCUMENT_EMPTY
+    error = refusal(policy, owner(), size=0)
+    assert (error.code, error.message) == (errors.DOCUMENT_EMPTY, "the file is empty")
     assert refusal(policy, owner(), size=-1).code == errors.DOCUMENT_EMPTY
 
 
@@ -219,6 +220,7 @@ def test_r15_an_object_for_an_owner_no_longer_open_fails(the_owner: UploadOwner 
     verdict = check(owner=the_owner)
     assert not verdict.passed
     assert verdict.code == errors.DOCUMENT_UPLOAD_NOT_ALLOWED
+    assert verdict.reason == "the audit case or application no longer takes documents"
 
 
 def test_r15_an_object_received_after_the_deadline_fails() -> None:
@@ -232,8 +234,10 @@ def test_r15_an_object_of_an_owner_without_a_deadline_is_never_late() -> None:
     assert check(owner=owner(deadline=None), today=date(2031, 1, 1)).passed
 
 
-def test_r15_an_empty_object_fails() -> None:
-    assert check(size=0).code == errors.DOCUMENT_EMPTY
+def test_r15_an_empty_object_fails_and_a_one_byte_object_is_judged_by_its_content() -> None:
+    verdict = check(size=0)
+    assert (verdict.code, verdict.reason) == (errors.DOCUMENT_EMPTY, "the file is empty")
+    assert check(size=1).passed
 
 
 def test_r15_an_object_over_its_grant_fails_and_at_the_limit_passes() -> None:
@@ -246,6 +250,7 @@ def test_r15_an_object_over_its_grant_fails_and_at_the_limit_passes() -> None:
 def test_r15_an_object_whose_content_is_no_accepted_type_fails() -> None:
     verdict = check(head=b"MZ\x90\x00 an executable")
     assert verdict.code == errors.DOCUMENT_TYPE_NOT_ACCEPTED
+    assert verdict.reason == "the file's content is not a PDF, JPEG or PNG"
     assert verdict.detected_type is None
 
 

@@ -79,6 +79,23 @@ def test_r35_an_unknown_group_or_key_is_refused(rules: Eligibility) -> None:
     assert problems(rules, {"education": {"golf": True}}) == ["education.golf is not a question"]
 
 
+def test_r35_answers_after_an_unknown_group_or_key_are_still_read(rules: Eligibility) -> None:
+    found = problems(
+        rules,
+        {
+            "hobbies": {"golf": True},
+            "education": {"golf": 1, "program_clock_hours": "x"},
+            "work": {"clinical_duties": "y"},
+        },
+    )
+    assert found == [
+        "hobbies is not a group of questions",
+        "education.golf is not a question",
+        "education.program_clock_hours must be a integer",
+        "work.clinical_duties must be a boolean",
+    ]
+
+
 def test_r35_a_group_must_hold_answers_by_key(rules: Eligibility) -> None:
     assert problems(rules, {"education": [True]}) == ["education is not a group of questions"]
 

@@ -23,8 +23,10 @@ def test_r13_the_same_course_recorded_again_is_flagged_naming_the_first() -> Non
     (warning,) = possible_duplicates(again, [first])
     assert warning.rule == "R13"
     assert warning.code == errors.ACTIVITY_POSSIBLE_DUPLICATE
-    assert warning.message.startswith(
-        "same category, date and quantity as A-1: an activity with the same title"
+    assert warning.message == (
+        "same category, date and quantity as A-1: an activity with the same title is "
+        "already recorded; this one is recorded too (send an Idempotency-Key so that a "
+        "retry is recorded once)"
     )
 
 
@@ -45,7 +47,9 @@ def test_r13_the_bodys_online_ce_is_matched_whatever_its_title() -> None:
     )
     mine = activity(DAY, 10, activity_id="A-2").model_copy(update={"title": "my course"})
     (warning,) = possible_duplicates(mine, [provided])
-    assert "the body's online CE already recorded it" in warning.message
+    assert warning.message.startswith(
+        "same category, date and quantity as P-1: the body's online CE already recorded it;"
+    )
 
 
 def test_r13_two_provider_completions_are_compared_by_title() -> None:
@@ -68,8 +72,14 @@ def test_r13_another_date_category_or_quantity_is_no_duplicate() -> None:
         assert possible_duplicates(changed, [first]) == [], changed
 
 
-def test_r13_every_earlier_match_is_listed() -> None:
-    earlier = [activity(DAY, 10, activity_id=f"A-{n}") for n in (1, 2)]
+def test_r13_every_earlier_match_is_listed_past_those_that_do_not_match() -> None:
+    earlier = [
+        activity(DAY, 10, activity_id="A-3"),  # itself
+        activity(DAY, 10, activity_id="A-1"),
+        activity(DAY, 99, activity_id="A-0"),  # another quantity
+        activity(DAY, 10, activity_id="A-9").model_copy(update={"title": "other"}),
+        activity(DAY, 10, activity_id="A-2"),
+    ]
     found = possible_duplicates(activity(DAY, 10, activity_id="A-3"), earlier)
     assert [w.message.split(":")[0] for w in found] == [
         "same category, date and quantity as A-1",
