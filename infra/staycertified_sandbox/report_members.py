@@ -22,22 +22,20 @@ _CACHE_ATTRIBUTE = "_member_report_cache"
 
 def standing_counts(records: list[Any], day: date) -> dict[str, Counter[str]]:
     """Certifications by status (and CCP duty) and by reason, as the status API
-    (`api.status.member_status`) answers on `day`: each certification counted once
+    answers on `day` (`staycertified.standing`, R37): each certification counted once
     per line. The demo takes it after the import (the start-of-year baseline) and
     at the end."""
-    from staycertified.api.status import member_status
     from staycertified.policy import load_policy
+    from staycertified.standing import certification_standing
 
     policy = load_policy()
     statuses: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for record in records:
-        body = member_status(record, day, policy).model_dump(mode="json", by_alias=True)
-        for cert in body["certifications"]:
-            statuses[f"{cert['status']} ({cert['ccp'].lower()} CCP)"] += 1
-            reasons.update(
-                {f"{r['rule']} {r['code']}" for r in cert["reasons"] if r["rule"] != "R20"}
-            )
+        for cert in record.certifications:
+            decision = certification_standing(cert, day, policy).decision
+            statuses[f"{decision.status.value} ({decision.ccp_duty.value.lower()} CCP)"] += 1
+            reasons.update({f"{r.rule} {r.code}" for r in decision.reasons if r.rule != "R20"})
     return {"statuses": statuses, "reasons": reasons}
 
 

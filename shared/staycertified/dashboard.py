@@ -56,7 +56,7 @@ def _member_ids(table: Table) -> list[str]:
 
 
 def compute_snapshot(table: Table, today: date, policy: Policy) -> dict[str, Any]:
-    from staycertified.api.status import certification_status
+    from staycertified.standing import certification_standing
     from staycertified.store.members import load_member
 
     standing: Counter[str] = Counter()
@@ -70,7 +70,7 @@ def compute_snapshot(table: Table, today: date, policy: Policy) -> dict[str, Any
         if record is None:
             continue
         for cert in record.certifications:
-            status = certification_status(cert, today, policy).status
+            status = certification_standing(cert, today, policy).decision.status.value
             standing[status] += 1
             by_type[cert.certification.type][status] += 1
             for invoice in cert.invoices:

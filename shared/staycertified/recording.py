@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
 
     from staycertified.domain.history import CertificationHistory
-    from staycertified.domain.model import Cycle
+    from staycertified.domain.model import Activity, Cycle
     from staycertified.domain.policy import Policy
 
 
@@ -49,3 +49,20 @@ def roll_over_if_cured(
     if cured is not None:
         cycle_store.mark_advanced(table, member_id, cured, today)
     return cured
+
+
+def finish_recorded(
+    table: Table,
+    member_id: str,
+    history: CertificationHistory,
+    activity: Activity,
+    today: date,
+    policy: Policy,
+) -> Cycle | None:
+    """A recording answered again (an Idempotency-Key replayed, a completion redelivered):
+    the first may have died between storing `activity` and rolling the cycle it cured
+    over (R21, R16); that is finished here, once."""
+    credited = history.cycle_containing(activity.effective_date, today, policy)
+    if credited is None:
+        return None
+    return roll_over_if_cured(table, member_id, history, credited, today, policy)

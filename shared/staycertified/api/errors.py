@@ -16,22 +16,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from staycertified import text
+from staycertified import refusals, text
 from staycertified.api import body
 from staycertified.domain.errors import DomainError, RuleViolations
 
-NOT_FOUND = "NOT_FOUND"
+NOT_FOUND = refusals.NOT_FOUND
 VALIDATION_FAILED = "VALIDATION_FAILED"
 UNAUTHORIZED = "UNAUTHORIZED"
 FORBIDDEN = "FORBIDDEN"
-CONFLICT = "IDEMPOTENCY_KEY_REUSED"
+CONFLICT = refusals.IDEMPOTENCY_KEY_REUSED
 NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
 
 
-# The HTTP status of each stable code the use-cases raise outside `DomainError`
-# (the payments' refusals); a code not listed here answers 422.
+# The HTTP status of each stable code the use-cases refuse with outside `DomainError`
+# (`staycertified.refusals.Refused`, the payments' refusals included); a code not
+# listed here answers 422.
 STATUS_BY_CODE = {
     VALIDATION_FAILED: 400,
+    NOT_FOUND: 404,
+    CONFLICT: 409,
+    refusals.ATTESTATION_ALREADY_FILED: 409,
     # a body that is not plain, bounded JSON
     **{code: 400 for code in body.CODES},
     # free text that cannot be shown as it was meant (staycertified.text)
@@ -73,6 +77,12 @@ class ApiError(Exception):
 def not_found(what: str = "member") -> ApiError:
     """The one answer for "unknown" and "not yours" (no oracle for ids, R37/R38)."""
     return ApiError(404, NOT_FOUND, f"No such {what}.")
+
+
+def from_refusal(refusal: refusals.Refused) -> ApiError:
+    """A use-case's refusal: the status its code maps to, every reason listed."""
+    items = [{"rule": r.rule, "code": r.code, "message": r.message} for r in refusal.reasons]
+    return ApiError(status_of(refusal.code), refusal.code, refusal.message, items)
 
 
 def from_domain(error: DomainError) -> ApiError:

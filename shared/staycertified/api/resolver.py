@@ -438,6 +438,7 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+    from staycertified.api import applications as service
     from staycertified.api.recertification import (
         ApplicationOut,
         ApplicationPage,
@@ -445,7 +446,6 @@ def register_recertification_routes(app: "APIGatewayHttpResolver") -> None:
         RecertificationIn,
         StaffDecisionIn,
     )
-    from staycertified.recertification import service
 
     MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
     ApplicationId = Annotated[str, Path(pattern=APPLICATION_ID, description="The application.")]

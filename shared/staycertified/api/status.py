@@ -1,5 +1,6 @@
-"""Shapes domain decisions into API answers (R37, R38) and asks the domain the
-questions the routes need. Pure: takes the member record and "today".
+"""The status, activity and verification answers (R37, R38): domain values
+(`staycertified.standing`, `staycertified.activities`) shaped into the API's wire
+schemas. Pure: takes the member record and "today"; decides nothing.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from staycertified.api import errors
 from staycertified.api.schemas import (
     ActivityOut,
-    AttestationIn,
     AuditOut,
     BadgeOut,
     CertificationStatus,
@@ -25,22 +24,15 @@ from staycertified.api.schemas import (
     VerificationOut,
     money,
 )
-from staycertified.domain import compliance, recording
-from staycertified.domain.model import (
-    Activity,
-    Attestation,
-    AuditCase,
-    Category,
-    Cycle,
-    Member,
-    Standing,
-)
+from staycertified.domain import compliance
+from staycertified.domain.model import Activity, AuditCase, Standing
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.decisions import NextAction as DomainNextAction
     from staycertified.domain.decisions import Reason as DomainReason
     from staycertified.domain.policy import Policy
-    from staycertified.domain.standing import StandingDecision
+    from staycertified.domain.standing import PublicVerification, StandingDecision
+    from staycertified.standing import CertificationStanding
     from staycertified.store.documents import StoredDocument
     from staycertified.store.members import CertificationRecord, MemberRecord
 
@@ -88,51 +80,6 @@ def activity_out(
 
 def _reasons(found: Sequence[DomainReason]) -> list[Reason]:
     return [Reason(rule=r.rule, code=r.code, message=r.message, since=r.since) for r in found]
-
-
-def attest(
-    cert: CertificationRecord, body: AttestationIn, member: Member, today: date, policy: Policy
-) -> tuple[Attestation, Cycle]:
-    """R18: an attestation for the current cycle, or (R21) for the ended non-compliant
-    cycle of a LAPSED certification, which it cures; checked by the domain."""
-    from staycertified.domain.errors import DomainError, RuleViolations
-
-    cycle, cures = recording.attestation_cycle(cert, today, policy)
-    found: list[DomainError] = []
-    points: dict[Category, Decimal] = {}
-    for name, value in body.points_by_category.items():
-        try:
-            points[Category(name)] = value
-        except ValueError:
-            found.append(DomainError("INVALID_CATEGORY", f"{name!r} is not a CCP category", "R10"))
-    if not body.affirmed:
-        found.append(
-            DomainError("ATTESTATION_NOT_AFFIRMED", "the member must affirm the attestation", "R18")
-        )
-    if found:
-        raise RuleViolations(found)
-    attestation = Attestation(
-        certificate_number=cert.certification.certificate_number,
-        cycle_start=cycle.start,
-        points_by_category=points,
-        signed_by=body.signed_by,
-        signed_on=today,
-        cures=cures,
-    )
-    compliance.check_attestation(attestation, cycle, today)
-    shortfall = recording.attestation_shortfall(attestation, cycle)
-    if shortfall is not None:
-        raise shortfall
-    return attestation, cycle
-
-
-def _shown_audit(cert: CertificationRecord, today: date) -> AuditCase | None:
-    """R37: the open case, else this year's decided one (its outcome)."""
-    open_case = cert.open_audit_case
-    if open_case is not None:
-        return open_case
-    this_year = [c for c in cert.audit_cases if c.audit_year == today.year]
-    return max(this_year, key=lambda c: c.opened_on, default=None)
 
 
 def _audit_out(
@@ -216,22 +163,15 @@ def _action(action: DomainNextAction) -> NextAction:
 
 
 def certification_status(
-    cert: CertificationRecord,
-    today: date,
-    policy: Policy,
-    documents: Sequence[StoredDocument] = (),
+    standing: CertificationStanding, documents: Sequence[StoredDocument] = ()
 ) -> CertificationStatus:
     """R37 for one certification, from the domain's standing decision (R20-R24)."""
-    from staycertified.domain.standing import evaluate_standing
-
-    decision = evaluate_standing(cert, today, policy)
+    cert, decision, audit = standing.certification, standing.decision, standing.audit
     current = decision.current_cycle
-    compliant = recording.cycle_compliance_on(cert, current, today, policy).compliant
-    audit = _shown_audit(cert, today)
     recertification = None
     application_actions: list[NextAction] = []
     if decision.status == Standing.RECERTIFICATION_REQUIRED:
-        from staycertified.recertification.service import open_application_status
+        from staycertified.api.applications import open_application_status
 
         recertification = RecertificationOut(
             routes=list(decision.recertification_routes),  # type: ignore[arg-type]
@@ -256,7 +196,7 @@ def certification_status(
             if decision.points_attested is None
             else float(decision.points_attested),
             days_left=decision.days_left,
-            compliant=compliant,
+            compliant=standing.compliant,
         ),
         audit=None if audit is None else _audit_out(cert, audit, documents),
         recertification=recertification,
@@ -274,33 +214,18 @@ def _badge_out(cert: CertificationRecord) -> BadgeOut:
     return BadgeOut(state=badge.state.value, expires_at=badge.expires_on, url=badge.url)  # type: ignore[arg-type]
 
 
-def member_status(record: MemberRecord, today: date, policy: Policy) -> MemberStatus:
+def member_status(
+    record: MemberRecord, standings: Sequence[CertificationStanding], today: date
+) -> MemberStatus:
     return MemberStatus(
         member_id=record.member.member_id,
         as_of=today,
-        certifications=[
-            certification_status(c, today, policy, record.documents) for c in record.certifications
-        ],
+        certifications=[certification_status(s, record.documents) for s in standings],
     )
 
 
-def verification(
-    record: MemberRecord,
-    cert: CertificationRecord,
-    certificate_number: str,
-    last_name: str,
-    today: date,
-    policy: Policy,
-) -> VerificationOut:
-    """R38 from the domain's public verification value; None → the same 404 as unknown."""
-    from staycertified.domain.standing import evaluate_standing, public_verification
-
-    decision = evaluate_standing(cert, today, policy)
-    public = public_verification(
-        certificate_number, last_name, (record.member, cert.certification, decision)
-    )
-    if public is None:
-        raise errors.not_found("certification")
+def verification(public: PublicVerification) -> VerificationOut:
+    """R38: the domain's public verification value, nothing more."""
     return VerificationOut(
         name=public.name,
         type=public.certification_type,

@@ -50,22 +50,6 @@ def _certification(record: MemberRecord, wanted: str | None) -> CertificationRec
     return (mandatory or record.certifications)[0]
 
 
-def _finish_redelivery(
-    table: Table,
-    member_id: str,
-    cert: CertificationRecord,
-    activity_id: str,
-    today: date,
-    policy: Policy,
-) -> None:
-    """A redelivered completion: the first delivery may have died between storing the
-    activity and rolling its cured cycle over (R21, R16); finish that, once."""
-    stored = next(a for a in cert.activities if a.activity_id == activity_id)
-    credited = cert.cycle_containing(stored.effective_date, today, policy)
-    if credited is not None:
-        credit.roll_over_if_cured(table, member_id, cert, credited, today, policy)
-
-
 def record_completion(
     table: Table, detail: CourseCompleted, today: date, policy: Policy
 ) -> CompletionOutcome:
@@ -95,7 +79,8 @@ def record_completion(
     )
     activity_id = activity_id_for(detail.completion_id)
     if any(a.activity_id == activity_id for a in cert.activities):
-        _finish_redelivery(table, detail.member_id, cert, activity_id, today, policy)
+        stored = next(a for a in cert.activities if a.activity_id == activity_id)
+        credit.finish_recorded(table, detail.member_id, cert, stored, today, policy)
         return CompletionOutcome(status="DUPLICATE", activity_id=activity_id)
     cycle = recording_cycle(cert, detail.completed_on, today, policy)
     try:

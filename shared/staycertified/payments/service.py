@@ -63,6 +63,7 @@ from staycertified.domain.model import (
     Payment,
     PaymentMethod,
 )
+from staycertified.refusals import Refused
 
 VALIDATION_FAILED = "VALIDATION_FAILED"
 INVOICE_NOT_FOUND = "INVOICE_NOT_FOUND"
@@ -78,13 +79,11 @@ PAID_AT_LOOKBACK = timedelta(days=30)
 PAID_AT_SKEW = timedelta(seconds=300)
 
 
-class PaymentRefused(Exception):
+class PaymentRefused(Refused):
     """A payment or listing refused: stable code, message, rule; nothing written."""
 
     def __init__(self, code: str, message: str, rule: str = "") -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+        super().__init__(code, message, [DomainError(code, message, rule)])
         self.rule = rule
 
     def body(self) -> dict[str, str]:

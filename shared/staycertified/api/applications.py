@@ -82,7 +82,7 @@ def _claimed_activities(
     body: RecertificationIn, certificate_number: str, today: date, policy: Policy
 ) -> tuple[ClaimedActivity, ...]:
     """Each activity's points (R10-R14) over the R29 window; every broken rule at once."""
-    from staycertified.api.service import _draft
+    from staycertified.api.service import activity_draft
     from staycertified.domain.activities import assess_activity
     from staycertified.domain.model import ActivitySource, Cycle
 
@@ -95,7 +95,7 @@ def _claimed_activities(
     found: list[DomainError] = []
     claimed = []
     for index, activity in enumerate(body.activities, start=1):
-        draft = _draft(activity, ActivitySource.MEMBER)
+        draft = activity_draft(activity, ActivitySource.MEMBER)
         award, problems = assess_activity(draft, window, today, policy)
         for problem in problems:
             found.append(
