@@ -97,7 +97,17 @@ def test_r29_incomplete_application_lists_every_missing_item(policy: Policy) -> 
         "ATTESTATION_NOT_SIGNED",
         "FEE_UNPAID",
     ]
+    assert [m.message for m in decision.missing] == [
+        "certification type not given",
+        "felony question not answered",
+        "activity 1 completed 2023-05-31, outside 2023-06-01..2026-06-01",
+        "activity 1 has no proof document",
+        "activity 1 (employment) needs the employment verification form",
+        "signed, dated attestation missing",
+        "recertification fee not paid",
+    ]
     assert all(m.rule == "R29" for m in decision.missing)
+    assert decision.rules == ("R29", "R30", "R32")
 
 
 @pytest.mark.parametrize(
@@ -123,8 +133,13 @@ def test_r29_unknown_type_and_short_points(policy: Policy) -> None:
     assert [
         m.code for m in check_ccp_application(application(certification_type="XYZ"), policy).missing
     ] == ["UNKNOWN_CERTIFICATION"]
+    unknown = check_ccp_application(application(certification_type="XYZ"), policy)
+    assert [m.message for m in unknown.missing] == ["unknown certification type"]
     decision = check_ccp_application(application(certification_type="MT"), policy)
     assert [m.code for m in decision.missing] == ["POINTS_SHORT"]
+    assert [m.message for m in decision.missing] == [
+        "30 of 45 points within 2023-06-01..2026-06-01"
+    ]
     assert decision.points_required == 45
 
 
