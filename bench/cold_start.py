@@ -12,6 +12,12 @@ payments through the webhook, CE, a status and a verification request):
 - **bare boto3**: a fresh interpreter that imports boto3 and makes exactly the
   AWS calls the first invocation made (recorded once, with their parameters,
   after the SDK's own transformations), against the same embedded AWS;
+- **floor**: a fresh interpreter running a minimal handler of the same kind built
+  only on the libraries the house style mandates (boto3, pydantic, Powertools
+  Logger and Metrics; for an HTTP function the Powertools HTTP resolver with
+  request validation), making the same AWS calls: what the libraries cost before
+  any code of ours runs. `first - floor` ("ours") is what the layer and the
+  handler add; `floor / bare` is the part of the ratio no cure of ours can remove;
 - **import only**: a fresh interpreter that only imports the handler module,
   beside `import boto3` alone (the former figure of this benchmark).
 
@@ -19,8 +25,13 @@ Interpreter start-up is in every figure, as in Lambda. Medians of N runs
 (BENCH_REPETITIONS, default 3), interleaved. Only some functions:
 `python -m bench.cold_start VerifyFunction ApiFunction` or
 `BENCH_FUNCTIONS=VerifyFunction,ApiFunction python -m bench cold_start`
-(the "Function" suffix may be left off); default: every function. The slowest function's top imports (`python -X importtime`)
-are printed: where the time goes.
+(the "Function" suffix may be left off); default: every function.
+`BENCH_BASELINE=<another checkout>` (e.g. `git worktree add /tmp/before <commit>`)
+also times that checkout's first request, interleaved: before/after ratios from
+one run, under one load. For the function
+furthest over its bare handler, where the time goes is printed: its heaviest
+imports over the import and the first request (`python -X importtime`), the
+layer's own modules by self time, and a profile of the first request.
 """
 
 from __future__ import annotations
@@ -44,6 +55,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REPETITIONS = int(os.environ.get("BENCH_REPETITIONS", "3"))
+# Another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`): its
+# functions and layer are measured too, interleaved with these, for before/after ratios
+# taken under the same load.
+BASELINE = os.environ.get("BENCH_BASELINE")
 TARGET_RATIO = 1.3
 
 # The child that runs a handler: import, then (mode first/record) one invocation.
@@ -81,22 +96,84 @@ if mode == "record":
         pickle.dump(calls, f)
 """
 
-# The minimal handler: bare boto3, the same calls.
-BARE = r"""
-import pickle, sys
+# The recorded AWS calls, made with bare boto3 clients (in the bare and the floor handlers).
+CALLS = r"""
+import pickle
 import boto3
 from botocore import xform_name
 from botocore.exceptions import ClientError
-with open(sys.argv[1], "rb") as f:
-    calls = pickle.load(f)
-clients = {}
-for service, operation, params in calls:
-    client = clients.get(service) or clients.setdefault(service, boto3.client(service))
-    try:
-        getattr(client, xform_name(operation))(**params)
-    except ClientError:
-        pass
+
+def make_calls(calls_file):
+    with open(calls_file, "rb") as f:
+        calls = pickle.load(f)
+    clients = {}
+    for service, operation, params in calls:
+        client = clients.get(service) or clients.setdefault(service, boto3.client(service))
+        try:
+            getattr(client, xform_name(operation))(**params)
+        except ClientError:
+            pass
+    return len(calls)
 """
+
+# The minimal handler: bare boto3, the same calls.
+BARE = (
+    CALLS
+    + r"""
+import sys
+make_calls(sys.argv[1])
+"""
+)
+
+# The floor: the libraries the house style mandates for this kind of function (STYLE §1,
+# §8, §13: boto3, pydantic, Powertools Logger and Metrics; for an HTTP function the
+# Powertools HTTP resolver with request validation), doing the least a handler of that
+# kind does (the Logger's Lambda context, one EMF metric, one small model validated, an
+# HTTP event resolved to one route), then the same AWS calls as the bare handler. What
+# the first request costs above it is ours.
+FLOOR = (
+    CALLS
+    + r"""
+import json, sys, types
+from pydantic import BaseModel
+from aws_lambda_powertools import Logger, Metrics
+calls_file, event_file = sys.argv[1:3]
+logger = Logger(service="floor")
+metrics = Metrics(namespace="Floor", service="floor")
+with open(event_file) as f:
+    event = json.load(f)
+http = isinstance(event, dict) and "routeKey" in event and "requestContext" in event
+
+class Answer(BaseModel):
+    calls: int
+
+def calls_made():
+    return Answer(calls=make_calls(calls_file)).model_dump()
+
+if http:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    app = APIGatewayHttpResolver(enable_validation=True)
+    method = event["requestContext"]["http"]["method"]
+    app.route(event["rawPath"], method=method)(calls_made)
+    work = lambda event, context: app.resolve(event, context)
+else:
+    work = lambda event, context: calls_made()
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event, context):
+    metrics.add_metric(name="Answered", unit="Count", value=1)
+    return work(event, context)
+
+handler(event, types.SimpleNamespace(
+    function_name="bench", function_version="$LATEST", memory_limit_in_mb=512,
+    invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:bench",
+    aws_request_id="00000000-0000-0000-0000-000000000000",
+    log_group_name="/aws/lambda/bench", log_stream_name="bench",
+    get_remaining_time_in_millis=lambda: 300000,
+))
+"""
+)
 
 
 def functions() -> dict[str, tuple[Path, str]]:
@@ -220,6 +297,14 @@ def _timed(argv: list[str], folder: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
+def _baseline(folder: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """The same function's folder and environment in the BENCH_BASELINE checkout."""
+    assert BASELINE
+    return Path(BASELINE) / folder.relative_to(ROOT), env | {
+        "PYTHONPATH": str(Path(BASELINE) / "shared")
+    }
+
+
 def measure(spec: Any, event: Any, endpoint: str, work: Path) -> dict[str, float]:
     env = _environment(spec, endpoint)
     folder = spec.code_dir
@@ -228,38 +313,58 @@ def measure(spec: Any, event: Any, endpoint: str, work: Path) -> dict[str, float
     child = [sys.executable, "-c", CHILD]
     _timed([*child, "record", str(event_file), str(calls_file)], folder, env)
     calls = len(pickle.loads(calls_file.read_bytes()))
-    times: dict[str, list[float]] = {"first": [], "bare": [], "import": [], "boto3": []}
+    times: dict[str, list[float]] = {
+        "first": [],
+        "bare": [],
+        "floor": [],
+        "import": [],
+        "boto3": [],
+    }
+    floor = [sys.executable, "-c", FLOOR, str(calls_file), str(event_file)]
+    if BASELINE:  # once unmeasured, as `record` is here: the baseline's bytecode is written
+        _timed([*child, "first", str(event_file), "-"], *_baseline(folder, env))
     for _ in range(REPETITIONS):
         times["first"].append(_timed([*child, "first", str(event_file), "-"], folder, env))
         times["bare"].append(_timed([sys.executable, "-c", BARE, str(calls_file)], folder, env))
+        times["floor"].append(_timed(floor, folder, env))
         times["import"].append(_timed([*child, "import", "-", "-"], folder, env))
         times["boto3"].append(_timed([sys.executable, "-c", "import boto3"], folder, env))
+        if BASELINE:
+            run_before = [*child, "first", str(event_file), "-"]
+            times.setdefault("before", []).append(_timed(run_before, *_baseline(folder, env)))
     figures = {name: statistics.median(values) for name, values in times.items()}
     figures["calls"] = float(calls)
     return figures
 
 
-def top_imports(spec: Any, endpoint: str, count: int = 8) -> list[tuple[str, float]]:
-    """`python -X importtime -c "import app"`: the heaviest imports (cumulative ms)."""
+def top_imports(spec: Any, event: Any, endpoint: str, work: Path, count: int = 8) -> Any:
+    """`python -X importtime` over the import *and* the first request (the handler imports
+    lazily, so `import app` alone hides most of it): the heaviest first-level imports
+    (cumulative ms) and the layer's own modules by self time."""
     env = _environment(spec, endpoint)
+    event_file = work / f"{spec.logical_id}.json"
+    event_file.write_text(json.dumps(event))
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import app"],
+        [sys.executable, "-X", "importtime", "-c", CHILD, "first", str(event_file), "-"],
         cwd=spec.code_dir,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    rows = []
+    heaviest, ours = [], []
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, cumulative, name = (
+        own, cumulative, name = (
             part.strip() for part in line.removeprefix("import time:").split("|")
         )
         if name.count(" ") <= 2:  # top-level and first-level imports: the ones to act on
-            rows.append((name.strip(), int(cumulative) / 1000))
-    return sorted(rows, key=lambda r: -r[1])[:count]
+            heaviest.append((name.strip(), int(cumulative) / 1000))
+        if name.strip().startswith("staycertified"):
+            ours.append((name.strip(), int(own) / 1000))
+    by_time = sorted(heaviest, key=lambda r: -r[1])[:count]
+    return by_time, sorted(ours, key=lambda r: -r[1]), sum(ms for _, ms in ours)
 
 
 def first_request_profile(spec: Any, event: Any, endpoint: str, work: Path) -> list[str]:
@@ -316,14 +421,17 @@ def run(out: Any = None, names: list[str] | None = None) -> dict[str, dict[str, 
                             specs[logical_id], events[logical_id], endpoint, Path(work)
                         )
                 worst = max(results, key=lambda k: results[k]["first"] / results[k]["bare"])
-                heavy = top_imports(specs[worst], endpoint)
+                heavy, layer, layer_ms = top_imports(
+                    specs[worst], events[worst], endpoint, Path(work)
+                )
                 profiled = first_request_profile(specs[worst], events[worst], endpoint, Path(work))
     finally:
         sys.stdout = saved
         logging.disable(logging.NOTSET)
     print(
-        f"{'function':<30} {'calls':>5} {'first ms':>9} {'bare ms':>8} {'ratio':>6}"
-        f" {'import ms':>10} {'boto3 ms':>9} {'ratio':>6}  (target first/bare <= {TARGET_RATIO}x)",
+        f"{'function':<30} {'calls':>5} {'first ms':>9} {'floor ms':>9} {'bare ms':>8}"
+        f" {'ratio':>6} {'floor':>6} {'ours ms':>8} {'import ms':>10} {'boto3 ms':>9}"
+        f" {'ratio':>6}  (target first/bare <= {TARGET_RATIO}x)",
         file=out,
     )
     over = []
@@ -333,17 +441,39 @@ def run(out: Any = None, names: list[str] | None = None) -> dict[str, dict[str, 
         if ratio > TARGET_RATIO:
             over.append(logical_id)
         print(
-            f"{logical_id:<30} {f['calls']:5.0f} {f['first'] * 1000:9.0f} {f['bare'] * 1000:8.0f}"
-            f" {ratio:6.2f} {f['import'] * 1000:10.0f} {f['boto3'] * 1000:9.0f}"
+            f"{logical_id:<30} {f['calls']:5.0f} {f['first'] * 1000:9.0f}"
+            f" {f['floor'] * 1000:9.0f} {f['bare'] * 1000:8.0f} {ratio:6.2f}"
+            f" {f['floor'] / f['bare']:6.2f} {(f['first'] - f['floor']) * 1000:8.0f}"
+            f" {f['import'] * 1000:10.0f} {f['boto3'] * 1000:9.0f}"
             f" {f['import'] / f['boto3']:6.2f}{flag}",
             file=out,
         )
+    if BASELINE:
+        print(f"before: the first request of {BASELINE}, interleaved with these runs", file=out)
+        for logical_id, f in results.items():
+            print(
+                f"{logical_id:<30} before {f['before'] * 1000:6.0f} ms"
+                f" {f['before'] / f['bare']:5.2f}x  ->  after {f['first'] * 1000:6.0f} ms"
+                f" {f['first'] / f['bare']:5.2f}x  (floor {f['floor'] / f['bare']:.2f}x)",
+                file=out,
+            )
+    print(
+        "ratio = first/bare; floor = floor/bare, the mandated libraries' own share (boto3,"
+        " pydantic, Powertools Logger/Metrics, the HTTP resolver for HTTP functions, same"
+        " AWS calls); ours = first - floor: what the layer and the handler add",
+        file=out,
+    )
     missing = sorted(set(chosen) - set(results))
     print(f"not invoked by the scenario: {', '.join(missing) or 'none'}", file=out)
     print(f"over target: {', '.join(over) or 'none'}", file=out)
-    print(f"where {worst}'s import time goes (-X importtime, cumulative):", file=out)
+    print(f"where {worst}'s import and first request go (-X importtime, cumulative):", file=out)
     for name, ms in heavy:
         print(f"  {name:<50} {ms:7.1f} ms", file=out)
+    print(
+        f"  the layer's own {len(layer)} modules, self time: {layer_ms:.1f} ms; heaviest:", file=out
+    )
+    for name, ms in layer[:6]:
+        print(f"    {name:<48} {ms:7.1f} ms", file=out)
     print(f"{worst}'s first request (cProfile, cumulative s):", file=out)
     for line in profiled:
         print(f"  {line}", file=out)
