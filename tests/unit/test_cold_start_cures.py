@@ -24,10 +24,6 @@ import staycertified
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Parsed whole (every version of every rule) by every function that reads the
-# policy, so deferring changes nothing there; its generic Versioned[...] stays eager.
-BUILT_EAGERLY = {"staycertified.domain.policy"}
-
 
 def _layer_models() -> list[type[pydantic.BaseModel]]:
     models = []
@@ -38,7 +34,6 @@ def _layer_models() -> list[type[pydantic.BaseModel]]:
                 inspect.isclass(value)
                 and issubclass(value, pydantic.BaseModel)
                 and value.__module__ == module.__name__
-                and module.__name__ not in BUILT_EAGERLY
             ):
                 models.append(value)
     return models

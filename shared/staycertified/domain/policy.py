@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Version(Frozen, Generic[T]):
@@ -39,7 +39,7 @@ class Version(Frozen, Generic[T]):
 class Versioned(RootModel[tuple[Version[T], ...]], Generic[T]):
     """Several versions of one value, strictly increasing in `effective_from` (R2)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @model_validator(mode="after")
     def _strictly_increasing(self) -> Versioned[T]:
@@ -176,9 +176,7 @@ class AnyOf(Frozen):
     any_of: tuple[Predicate, ...]
 
 
-Predicate = Fact | AllOf | AnyOf
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
+Predicate = Fact | AllOf | AnyOf  # AllOf/AnyOf resolve it when first built (defer_build)
 
 
 class EligibilityRoute(Frozen):
