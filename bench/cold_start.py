@@ -68,11 +68,16 @@ mode, event_file, calls_file = sys.argv[1:4]
 calls = []
 if mode == "record":
     import copy
-    import boto3
+    import botocore.session
     def record(params, model, **_):
         calls.append((model.service_model.service_name, model.name, copy.deepcopy(params)))
-    boto3.setup_default_session()
-    boto3.DEFAULT_SESSION._session.get_component("event_emitter").register_last("before-parameter-build", record)
+    # every session's calls, not only boto3's default session's (Powertools Parameters
+    # builds its own session for the secret)
+    made = botocore.session.Session.__init__
+    def recording(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        self.get_component("event_emitter").register_last("before-parameter-build", record)
+    botocore.session.Session.__init__ = recording
 import app
 if mode != "import":
     context = types.SimpleNamespace(
