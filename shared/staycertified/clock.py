@@ -27,3 +27,8 @@ def request_instant(event: dict[str, Any]) -> datetime:
     if not isinstance(epoch_ms, int | float):
         raise ValueError("requestContext.timeEpoch is missing")
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+
+
+def iso_instant(instant: datetime) -> str:
+    """An instant as ISO 8601 in UTC to the second, `Z`-suffixed (2026-03-01T09:30:00Z)."""
+    return instant.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

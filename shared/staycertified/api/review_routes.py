@@ -159,7 +159,7 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
     ) -> StaffDocumentOut:
         from datetime import timedelta
 
-        from staycertified.documents.grants import iso_instant
+        from staycertified.clock import iso_instant
         from staycertified.domain.documents import DocumentStatus, UploadPurpose
         from staycertified.policy import load_policy
         from staycertified.store import documents as store
@@ -270,8 +270,7 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         _require_member_access,
         _require_staff,
     )
-    from staycertified.clock import request_instant
-    from staycertified.documents.grants import iso_instant
+    from staycertified.clock import iso_instant, request_instant
 
     MemberId = Annotated[str, Path(pattern=MEMBER_ID, description="The member's id.")]
     CaseId = Annotated[str, Path(pattern=CASE_ID, description="The audit case's id.")]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from staycertified.clock import iso_instant
 from staycertified.documents.owners import resolve_owner
 from staycertified.domain.documents import DocumentKind, UploadPurpose, decide_grant
 from staycertified.store import documents as store
@@ -107,5 +108,3 @@ def grant_upload(
     )
 
 
-def iso_instant(instant: datetime) -> str:
-    return instant.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
