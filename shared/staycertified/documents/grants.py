@@ -106,5 +106,3 @@ def grant_upload(
         url=str(presigned["url"]),
         fields={str(k): str(v) for k, v in presigned["fields"].items()},
     )
-
-
