@@ -11,7 +11,9 @@ package-internal module it names: `from . import report` names the submodule
     assert import_cycles(graph) == []
 
 `layer_violations(graph, order)` checks a layering (a module of an earlier layer
-never imports one of a later layer) with the same graph.
+never imports one of a later layer) with the same graph; `within(module, package)`
+says whether a module is a package or inside it; `write_package(root, files)` lays
+out a small package for a test that shows a check can fail.
 """
 
 from __future__ import annotations
@@ -30,6 +32,20 @@ def module_names(folder: Path, package: str) -> dict[str, Path]:
             parts.pop()
         modules[".".join([package, *parts])] = path
     return modules
+
+
+def within(module: str, package: str) -> bool:
+    """`module` is `package` itself or one of its submodules."""
+    return module == package or module.startswith(package + ".")
+
+
+def write_package(root: Path, files: dict[str, str], package: str = "staycertified") -> Path:
+    """Writes `files` (path inside the package -> source) under `root`; the package folder."""
+    for name, text in files.items():
+        path = root / package / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root / package
 
 
 def _is_package(module: str, modules: dict[str, Path]) -> bool:

@@ -1,6 +1,6 @@
 """ExamResultsWebhookFunction: the exam vendor's signed result of each attempt (R31).
 
-Thin: Powertools decorators, then the route of `staycertified.recertification.exam`.
+Thin: Powertools decorators, then the route of `staycertified.api.exam_webhook`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from staycertified.observability import lambda_entry
 def handle(
     event: dict[str, Any], context: Any = None, *, table: Any = None, secret: str | None = None
 ) -> dict[str, Any]:
-    from staycertified.recertification import exam
+    from staycertified.api import exam_webhook as exam
 
     return exam.handle(event, context, table=table, secret=secret)
 

@@ -38,7 +38,7 @@ _EMPTY_LINES = re.compile(r"\n{3,}")
 
 class InputRefused(ValueError):
     """Input refused at an edge with a stable code: free text here, a request body in
-    `staycertified.api.body` (its `BodyRefused`)."""
+    `staycertified.body` (its `BodyRefused`)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")

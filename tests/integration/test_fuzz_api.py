@@ -714,7 +714,7 @@ def test_hostile_raw_bodies_answer_400_with_a_body_code_on_every_route(
 ) -> None:
     """Issue 10, item 6: whatever the route (from the template), a body that is not
     plain, bounded JSON is a 400 with its code, and writes nothing."""
-    from staycertified.api.body import CODES
+    from staycertified.body import CODES
 
     from .renewal_support import table_items
 

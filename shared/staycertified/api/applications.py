@@ -31,16 +31,16 @@ from staycertified.api.recertification import (
     StaffDecisionIn,
 )
 from staycertified.api.schemas import ErrorItem, InvoiceOut
-from staycertified.domain.dates import add_years
-from staycertified.domain.errors import DomainError, RuleViolations
-from staycertified.domain.model import Invoice, Standing
-from staycertified.recertification import store
-from staycertified.recertification.model import (
+from staycertified.domain.application import (
     ApplicationRecord,
     AppStatus,
     ClaimedActivity,
     Waiting,
 )
+from staycertified.domain.dates import add_years
+from staycertified.domain.errors import DomainError, RuleViolations
+from staycertified.domain.model import Invoice, Standing
+from staycertified.recertification import store
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -389,7 +389,7 @@ def felony_review(
 def staff_decision(
     table: Table, application_id: str, body: StaffDecisionIn, today: date, *, by: str
 ) -> ApplicationOut:
-    from staycertified.recertification.model import StaffDecision
+    from staycertified.domain.application import StaffDecision
 
     record = _find(table, application_id)
     if body.decision == "REJECT" and not body.reasons:
@@ -417,81 +417,3 @@ def staff_list(table: Table, status_name: str, limit: int, cursor: str | None) -
         raise errors.ApiError(400, errors.VALIDATION_FAILED, "Invalid status or cursor.") from None
     out = [view(r, _fee_invoice(table, r)) for r in records]
     return ApplicationPage(applications=out, next_cursor=next_cursor)
-
-
-# ---------------------------------------------------------------- status check (R37)
-
-_NEXT = {
-    AppStatus.DRAFT: ("SUBMIT_APPLICATION", "submit the application"),
-    AppStatus.FELONY_REVIEW: ("WAIT_FOR_REVIEW", "the felony answer is being reviewed (R30)"),
-    AppStatus.AWAITING_STAFF_REVIEW: ("WAIT_FOR_REVIEW", "the application is being reviewed"),
-    AppStatus.APPROVED: ("WAIT_FOR_REVIEW", "approved: recertification is being recorded"),
-    AppStatus.AUTHORIZED_TO_TEST: ("SCHEDULE_EXAM", "schedule the exam with the exam vendor"),
-}
-
-
-def open_application_status(cert: Any, shown: Any) -> tuple[Any, list[Any]]:
-    """R37: the open application of a certification (status, what is missing) and the
-    member's next actions for it (pay the fee, upload a proof, wait, schedule the exam)."""
-    from staycertified.api.schemas import NextAction
-
-    open_ones = [a for a in cert.applications if a.is_open]
-    if not open_ones:
-        return shown, []
-    application = max(open_ones, key=lambda a: (a.created_on, a.application_id))
-    missing = [ErrorItem(rule=m.rule, code=m.code, message=m.message) for m in application.missing]
-    shown = shown.model_copy(
-        update={
-            "application_id": application.application_id,
-            "application_status": application.status.value,
-            "application_valid_until": application.valid_until,
-            "missing": missing,
-        }
-    )
-    ident = application.application_id
-    actions = []
-    codes = {m.code for m in application.missing}
-    fee = next((i for i in cert.invoices if i.invoice_id == application.fee_invoice_id), None)
-    if fee is not None and not fee.is_paid:
-        actions.append(
-            NextAction(
-                action="PAY_APPLICATION_FEE",
-                rule="R29",
-                message=f"pay the application fee (invoice {fee.invoice_id})",
-                invoice_id=fee.invoice_id,
-                amount=f"{fee.amount.quantize(Decimal('0.01'))}",
-                application_id=ident,
-            )
-        )
-    if codes & {"PROOF_DOCUMENT_MISSING", "EMPLOYMENT_VERIFICATION_FORM_MISSING"}:
-        actions.append(
-            NextAction(
-                action="UPLOAD_RECERTIFICATION_DOCUMENTS",
-                rule="R29",
-                message="upload a proof for each activity, then submit again",
-                due_by=application.valid_until,
-                application_id=ident,
-            )
-        )
-    if application.status == AppStatus.INCOMPLETE:
-        actions.append(
-            NextAction(
-                action="SUBMIT_APPLICATION",
-                rule="R29",
-                message="submit the application again once complete",
-                due_by=application.valid_until,
-                application_id=ident,
-            )
-        )
-    elif application.status in _NEXT:
-        action, message = _NEXT[application.status]
-        actions.append(
-            NextAction(
-                action=action,
-                rule="R29" if action != "SCHEDULE_EXAM" else "R31",
-                message=message,
-                due_by=application.valid_until,
-                application_id=ident,
-            )
-        )
-    return shown, actions

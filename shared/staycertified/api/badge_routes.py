@@ -40,7 +40,7 @@ class BadgeCallList(Camel):
 
 
 def register_badge_routes(app: "APIGatewayHttpResolver") -> None:
-    from staycertified.api.resolver import _context, _error_responses, _require_staff
+    from staycertified.api.routing import _context, _error_responses, _require_staff
 
     @app.get(
         "/staff/badge-calls",

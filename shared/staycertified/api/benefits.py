@@ -44,7 +44,7 @@ def register_benefit_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler.openapi.params import Query
 
     from staycertified import benefits
-    from staycertified.api.resolver import _error_responses, _today
+    from staycertified.api.routing import _error_responses, _today
     from staycertified.policy import load_policy
 
     @app.get(

@@ -6,7 +6,7 @@
   text refused for one reason only → 400 `TEXT_NOT_PRINTABLE` / `TEXT_BLANK`.
 - a body that is not plain, bounded JSON → 400 `BODY_NOT_UTF8`, `BODY_TOO_DEEP`,
   `NUMBER_TOO_LONG`, or `VALIDATION_FAILED` with item `BODY_NOT_JSON` when it is
-  simply malformed (`staycertified.api.body`), on every route.
+  simply malformed (`staycertified.body`), on every route.
 - a member the caller may not read answers exactly like an unknown one → 404
   `NOT_FOUND` (R37, R38): same status, same body.
 """
@@ -16,8 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from staycertified import refusals, text
-from staycertified.api import body
+from staycertified import body, refusals, text
 from staycertified.domain.errors import DomainError, RuleViolations
 
 NOT_FOUND = refusals.NOT_FOUND
@@ -48,6 +47,11 @@ STATUS_BY_CODE = {
     "WRONG_AMOUNT": 422,
     "FEE_NOT_REFUNDABLE": 422,
     "PAID_AT_IMPLAUSIBLE": 422,
+    # the exam vendor's results (staycertified.recertification.exam)
+    "AUTHORIZATION_NOT_FOUND": 404,
+    "NOT_AWAITING_EXAM_RESULT": 409,
+    "ATTEMPT_ID_REUSED": 409,
+    "ATTEMPT_OUTSIDE_AUTHORIZATION": 422,
 }
 
 

@@ -15,12 +15,23 @@ functions' annotations at registration, so they must be real objects.
 
 import functools
 import json
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 from staycertified.api import errors
-from staycertified.api.auth import Caller, caller_from_event
-from staycertified.clock import request_day, request_instant
+from staycertified.api.auth import Caller
+from staycertified.api.routing import (
+    CERTIFICATE,
+    INVOICE_ID,
+    JSON,
+    MEMBER_ID,
+    _base_resolver,
+    _context,
+    _error_responses,
+    _require_member_access,
+    _require_staff,
+    _today,
+)
+from staycertified.clock import request_instant
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -28,69 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 API_TITLE = "Stay Certified API"
 API_VERSION = "1.0.0"
-JSON = "application/json"
-
-MEMBER_ID = r"^[A-Za-z0-9_-]{1,64}$"
-CERTIFICATE = r"^[A-Za-z0-9_-]{1,40}$"
-INVOICE_ID = r"^[A-Za-z0-9_-]{1,80}$"
-
-
-def _error_responses(*statuses: int) -> dict[int, Any]:
-    from staycertified.api.schemas import ErrorBody
-
-    described = {
-        400: (
-            "The request is malformed (VALIDATION_FAILED); free text with control or "
-            "invisible characters (TEXT_NOT_PRINTABLE) or nothing visible (TEXT_BLANK); "
-            "a body that is not plain, bounded JSON (BODY_NOT_UTF8, "
-            "BODY_TOO_DEEP, NUMBER_TOO_LONG)."
-        ),
-        401: "No authenticated caller (UNAUTHORIZED).",
-        403: "Staff only (FORBIDDEN).",
-        404: "Unknown, or not the caller's (NOT_FOUND): the same answer for both.",
-        409: "Conflict: Idempotency-Key reused, invoice already paid, attestation filed.",
-        422: "Rules broken: every failed rule is listed in `errors`.",
-        501: "Not implemented yet.",
-    }
-    # Powertools documents a 422 on every validated route; it is ours, with our body.
-    return {
-        s: {"description": described[s], "content": {JSON: {"model": ErrorBody}}}
-        for s in sorted({*statuses, 422})
-    }
-
-
-def _base_resolver() -> "APIGatewayHttpResolver":
-    """A resolver that validates requests (OpenAPI validation) and answers our error shape.
-    The OpenAPI document's configuration (`_documented`) is left to `document_api()`:
-    Powertools' OpenAPI models (~80 pydantic classes) are needed only to write the
-    document, not to serve a request (cold start)."""
-    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-    from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-
-    from staycertified.domain.errors import DomainError
-
-    app = APIGatewayHttpResolver(enable_validation=True)
-
-    def render(error: errors.ApiError) -> Response[Any]:
-        return Response(error.status, JSON, error.json())
-
-    @app.exception_handler(errors.ApiError)
-    def _api_error(error: errors.ApiError) -> Response[Any]:
-        return render(error)
-
-    @app.exception_handler(DomainError)
-    def _domain_error(error: DomainError) -> Response[Any]:
-        return render(errors.from_domain(error))
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid(error: RequestValidationError) -> Response[Any]:
-        return render(errors.from_validation(list(error.errors())))
-
-    @app.not_found
-    def _no_route(_: Exception) -> Response[Any]:
-        return render(errors.ApiError(404, errors.NOT_FOUND, "No such route."))
-
-    return app
 
 
 def _documented(app: "APIGatewayHttpResolver") -> "APIGatewayHttpResolver":
@@ -116,37 +64,6 @@ def _documented(app: "APIGatewayHttpResolver") -> "APIGatewayHttpResolver":
         },
     )
     return app
-
-
-# ---------------------------------------------------------------- context helpers
-
-
-def _context(app: "APIGatewayHttpResolver") -> tuple["Table", Caller, date]:
-    event = app.current_event.raw_event
-    return app.context["table"], caller_from_event(event), _today(app)
-
-
-def _today(app: "APIGatewayHttpResolver") -> date:
-    try:
-        return request_day(app.current_event.raw_event, app.context["time_zone"])
-    except ValueError:
-        raise errors.ApiError(
-            400, errors.VALIDATION_FAILED, "The request time is missing."
-        ) from None
-
-
-def _require_staff(caller: Caller) -> None:
-    if not caller.authenticated:
-        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
-    if not caller.is_staff:
-        raise errors.ApiError(403, errors.FORBIDDEN, "Staff only.")
-
-
-def _require_member_access(caller: Caller, member_id: str) -> None:
-    if not caller.authenticated:
-        raise errors.ApiError(401, errors.UNAUTHORIZED, "Authentication required.")
-    if not caller.may_read(member_id):
-        raise errors.not_found()
 
 
 # ---------------------------------------------------------------- routes
@@ -641,8 +558,8 @@ def benefits_api() -> "APIGatewayHttpResolver":
 @functools.cache
 def document_api() -> "APIGatewayHttpResolver":
     from staycertified.api.benefits import register_benefit_routes
-    from staycertified.payments.webhook import register_webhook_routes
-    from staycertified.recertification.exam import register_exam_routes
+    from staycertified.api.exam_webhook import register_exam_routes
+    from staycertified.api.payment_webhook import register_webhook_routes
 
     app = _documented(_base_resolver())
     register_member_routes(app)
@@ -658,8 +575,8 @@ def document_api() -> "APIGatewayHttpResolver":
 @functools.cache
 def openapi_document() -> str:
     """The OpenAPI 3 document of every route (committed as docs/openapi.json)."""
-    from staycertified.payments.webhook import document_request_body
-    from staycertified.recertification import exam
+    from staycertified.api import exam_webhook as exam
+    from staycertified.api.payment_webhook import document_request_body
 
     document = json.loads(document_api().get_openapi_json_schema())
     document_request_body(document)
@@ -677,8 +594,8 @@ def handle(
 ) -> dict[str, Any]:
     """Resolves one HTTP API event with its dependencies in the resolver context.
     A body that is not plain, bounded JSON is refused first, on every route
-    (`staycertified.api.body`): 400 with its stable code, nothing read or written."""
-    from staycertified.api import body
+    (`staycertified.body`): 400 with its stable code, nothing read or written."""
+    from staycertified import body
 
     try:
         body.check_event(event)

@@ -61,7 +61,7 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
         UploadIn,
         UploadOut,
     )
-    from staycertified.api.resolver import (
+    from staycertified.api.routing import (
         JSON,
         MEMBER_ID,
         _context,
@@ -263,7 +263,7 @@ def register_audit_routes(app: "APIGatewayHttpResolver") -> None:
         ExtensionIn,
         ItemDecisionIn,
     )
-    from staycertified.api.resolver import (
+    from staycertified.api.routing import (
         MEMBER_ID,
         _context,
         _error_responses,

@@ -1,7 +1,7 @@
-"""What the signed webhooks share (the payment provider's, `payments.webhook`, and the
-exam vendor's, `recertification.exam`): one Powertools resolver each, the request
+"""What the signed webhooks share (the payment provider's, `api.payment_webhook`, and the
+exam vendor's, `api.exam_webhook`): one Powertools resolver each, the request
 time as "now" (R40), the raw bytes checked against an HMAC signature before they are
-read as bounded JSON (`api.body`), the secret from Powertools Parameters with one
+read as bounded JSON (`staycertified.body`), the secret from Powertools Parameters with one
 forced refetch on a mismatch (rotation), and the request body's schema added to the
 OpenAPI document (the route reads the raw body, so Powertools cannot see it).
 
@@ -91,7 +91,7 @@ def verify(
 
 def signed_call(app: APIGatewayHttpResolver, signing: Signing) -> SignedCall | Response[Any]:
     """The verified body as JSON and the request time, or the 400/401 answer to send."""
-    from staycertified.api import body as request_body
+    from staycertified import body as request_body
     from staycertified.observability import logger, metrics
     from staycertified.payments import signature
 
@@ -115,7 +115,7 @@ def signed_call(app: APIGatewayHttpResolver, signing: Signing) -> SignedCall | R
 @functools.cache
 def resolver(register: Register) -> APIGatewayHttpResolver:
     """One resolver per webhook (the API's base resolver, its one route registered)."""
-    from staycertified.api.resolver import _base_resolver
+    from staycertified.api.routing import _base_resolver
 
     app = _base_resolver()
     register(app)

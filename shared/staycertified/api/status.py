@@ -1,6 +1,7 @@
 """The status, activity and verification answers (R37, R38): domain values
 (`staycertified.standing`, `staycertified.activities`) shaped into the API's wire
-schemas. Pure: takes the member record and "today"; decides nothing.
+schemas, the open recertification application included (R28-R31). Pure: takes the
+member record and "today"; decides nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from staycertified.api.schemas import (
     BadgeOut,
     CertificationStatus,
     CycleOut,
+    ErrorItem,
     MemberStatus,
     NextAction,
     NextInvoice,
@@ -25,6 +27,7 @@ from staycertified.api.schemas import (
     money,
 )
 from staycertified.domain import compliance
+from staycertified.domain.application import AppStatus
 from staycertified.domain.model import Activity, AuditCase, Standing
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,13 +174,11 @@ def certification_status(
     recertification = None
     application_actions: list[NextAction] = []
     if decision.status == Standing.RECERTIFICATION_REQUIRED:
-        from staycertified.api.applications import open_application_status
-
         recertification = RecertificationOut(
             routes=list(decision.recertification_routes),  # type: ignore[arg-type]
             required_since=decision.required_since,  # R22: the day the 3 years ran out
         )
-        recertification, application_actions = open_application_status(cert, recertification)
+        recertification, application_actions = _open_application(cert, recertification)
     return CertificationStatus(
         certificate_number=decision.certificate_number,
         type=decision.certification_type,
@@ -233,3 +234,79 @@ def verification(public: PublicVerification) -> VerificationOut:
         original_certification_date=public.original_certification_date,
         valid_through=public.valid_through,
     )
+
+
+_NEXT = {
+    AppStatus.DRAFT: ("SUBMIT_APPLICATION", "submit the application"),
+    AppStatus.FELONY_REVIEW: ("WAIT_FOR_REVIEW", "the felony answer is being reviewed (R30)"),
+    AppStatus.AWAITING_STAFF_REVIEW: ("WAIT_FOR_REVIEW", "the application is being reviewed"),
+    AppStatus.APPROVED: ("WAIT_FOR_REVIEW", "approved: recertification is being recorded"),
+    AppStatus.AUTHORIZED_TO_TEST: ("SCHEDULE_EXAM", "schedule the exam with the exam vendor"),
+}
+
+
+def _open_application(
+    cert: CertificationRecord, shown: RecertificationOut
+) -> tuple[RecertificationOut, list[NextAction]]:
+    """R37: the open application of a certification (status, what is missing) and the
+    member's next actions for it (pay the fee, upload a proof, wait, schedule the exam)."""
+    open_ones = [a for a in cert.applications if a.is_open]
+    if not open_ones:
+        return shown, []
+    application = max(open_ones, key=lambda a: (a.created_on, a.application_id))
+    missing = [ErrorItem(rule=m.rule, code=m.code, message=m.message) for m in application.missing]
+    shown = shown.model_copy(
+        update={
+            "application_id": application.application_id,
+            "application_status": application.status.value,
+            "application_valid_until": application.valid_until,
+            "missing": missing,
+        }
+    )
+    ident = application.application_id
+    actions = []
+    codes = {m.code for m in application.missing}
+    fee = next((i for i in cert.invoices if i.invoice_id == application.fee_invoice_id), None)
+    if fee is not None and not fee.is_paid:
+        actions.append(
+            NextAction(
+                action="PAY_APPLICATION_FEE",
+                rule="R29",
+                message=f"pay the application fee (invoice {fee.invoice_id})",
+                invoice_id=fee.invoice_id,
+                amount=f"{fee.amount.quantize(Decimal('0.01'))}",
+                application_id=ident,
+            )
+        )
+    if codes & {"PROOF_DOCUMENT_MISSING", "EMPLOYMENT_VERIFICATION_FORM_MISSING"}:
+        actions.append(
+            NextAction(
+                action="UPLOAD_RECERTIFICATION_DOCUMENTS",
+                rule="R29",
+                message="upload a proof for each activity, then submit again",
+                due_by=application.valid_until,
+                application_id=ident,
+            )
+        )
+    if application.status == AppStatus.INCOMPLETE:
+        actions.append(
+            NextAction(
+                action="SUBMIT_APPLICATION",
+                rule="R29",
+                message="submit the application again once complete",
+                due_by=application.valid_until,
+                application_id=ident,
+            )
+        )
+    elif application.status in _NEXT:
+        action, message = _NEXT[application.status]
+        actions.append(
+            NextAction(
+                action=action,
+                rule="R29" if action != "SCHEDULE_EXAM" else "R31",
+                message=message,
+                due_by=application.valid_until,
+                application_id=ident,
+            )
+        )
+    return shown, actions

@@ -138,14 +138,20 @@ def from_stream(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def pending_items(outbox: Table) -> Iterator[dict[str, Any]]:
-    """Every event not yet published, oldest first (sparse index: no Scan)."""
+    """Every event not yet published, oldest first (sparse index: no Scan), page by
+    page (the outbox reads its own table; it needs nothing of `store`)."""
     from boto3.dynamodb.conditions import Key
 
-    from staycertified.store.table import query_all
-
-    yield from query_all(
-        outbox, IndexName=PENDING_INDEX, KeyConditionExpression=Key("pending").eq(PENDING)
-    )
+    query: dict[str, Any] = {
+        "IndexName": PENDING_INDEX,
+        "KeyConditionExpression": Key("pending").eq(PENDING),
+    }
+    while True:
+        page = outbox.query(**query)
+        yield from page.get("Items", [])
+        if not page.get("LastEvaluatedKey"):
+            return
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def put_events_entry(outbox_item: Mapping[str, Any], bus_name: str) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 An adapter knows its channel's template(s) (`notify.render`), its transport
 (a callable with real defaults; tests hand fakes) and what the ledger stores
-once the message is sent. `ADAPTERS` is the one dispatch table.
+once the message is sent. `ADAPTERS` is the one dispatch table. An adapter reads
+of a notice only what `Addressed` names (`notify.outbox.Notice` is one), so the
+outbox imports the adapters and not the other way round.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from staycertified.domain.model import Channel
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.config import OrganisationProfile
+    from staycertified.domain.model import Member
     from staycertified.notify.catalogue import NoticeKind
-    from staycertified.notify.outbox import Notice
 
 Transport = Any  # a callable with the channel's keyword arguments; returns an id or a key
 
@@ -25,13 +27,29 @@ class TransientError(Exception):
     clients' retries; state machines retry it (Retry on `TransientError`)."""
 
 
+class Addressed(Protocol):
+    """What an adapter reads of the notice it renders and hands over."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def member(self) -> Member: ...
+
+    @property
+    def letter_key(self) -> str: ...
+
+    @property
+    def letter_date(self) -> str: ...
+
+
 class ChannelAdapter(Protocol):
     @property
     def channel(self) -> Channel: ...
 
-    def render(self, kind: NoticeKind, notice: Notice, context: dict[str, Any]) -> Any: ...
+    def render(self, kind: NoticeKind, notice: Addressed, context: dict[str, Any]) -> Any: ...
 
-    def deliver(self, rendered: Any, notice: Notice, transport: Transport) -> dict[str, Any]: ...
+    def deliver(self, rendered: Any, notice: Addressed, transport: Transport) -> dict[str, Any]: ...
 
     def default_transport(self) -> Transport: ...
 
@@ -40,12 +58,12 @@ class ChannelAdapter(Protocol):
 class EmailAdapter:
     channel: Channel = Channel.EMAIL
 
-    def render(self, kind: NoticeKind, notice: Notice, context: dict[str, Any]) -> Any:
+    def render(self, kind: NoticeKind, notice: Addressed, context: dict[str, Any]) -> Any:
         from staycertified.notify.render import render_email
 
         return render_email(kind, context)
 
-    def deliver(self, rendered: Any, notice: Notice, transport: Transport) -> dict[str, Any]:
+    def deliver(self, rendered: Any, notice: Addressed, transport: Transport) -> dict[str, Any]:
         assert notice.member.email is not None
         message_id = transport(
             to=notice.member.email,
@@ -66,7 +84,7 @@ class EmailAdapter:
 class LetterAdapter:
     channel: Channel = Channel.MAIL
 
-    def render(self, kind: NoticeKind, notice: Notice, context: dict[str, Any]) -> Any:
+    def render(self, kind: NoticeKind, notice: Addressed, context: dict[str, Any]) -> Any:
         """`context["org"]` (the organisation profile) gives the return address."""
         from staycertified.notify.letters import render_letter
         from staycertified.notify.render import format_day, render_letter_body
@@ -83,7 +101,7 @@ class LetterAdapter:
             creator=org.name,
         )
 
-    def deliver(self, rendered: Any, notice: Notice, transport: Transport) -> dict[str, Any]:
+    def deliver(self, rendered: Any, notice: Addressed, transport: Transport) -> dict[str, Any]:
         assert notice.member.address is not None
         key = transport(
             address_lines=notice.member.address.lines(notice.member.full_name),

@@ -19,7 +19,7 @@ from calendar import month_name
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from staycertified.recertification.model import ApplicationRecord
+from staycertified.domain.application import ApplicationRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.model import Member

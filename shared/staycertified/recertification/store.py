@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 
+from staycertified.domain.application import ApplicationRecord, AppStatus
 from staycertified.domain.model import Invoice
-from staycertified.recertification.model import ApplicationRecord, AppStatus
 from staycertified.store import keys
 from staycertified.store.invoices import invoice_item
 from staycertified.store.table import from_item, put_all_new, to_item
@@ -178,8 +178,8 @@ _CURSOR_KEYS = {"PK", "SK", "GSI3PK", "GSI3SK"}
 
 def _start_key(cursor: str, partition: str) -> dict[str, str]:
     """A page cursor given back by a client: a key `by_status` answered for this
-    listing, or ValueError (bounded JSON: `staycertified.api.body`), never a 500."""
-    from staycertified.api.body import loads
+    listing, or ValueError (bounded JSON: `staycertified.body`), never a 500."""
+    from staycertified.body import loads
 
     key = loads(cursor)
     if not (

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from staycertified.domain.application import AppStatus, DocumentKind, DocumentRef
 from staycertified.recertification import store
-from staycertified.recertification.model import AppStatus, DocumentKind, DocumentRef
 
 TAKES_DOCUMENTS = frozenset({AppStatus.DRAFT, AppStatus.INCOMPLETE})
 

@@ -28,9 +28,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from staycertified.domain.application import ApplicationRecord, AppStatus, Waiting
 from staycertified.domain.decisions import Reason
 from staycertified.recertification import notices, store
-from staycertified.recertification.model import ApplicationRecord, AppStatus, Waiting
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -182,7 +182,7 @@ def wait(
 ) -> dict[str, Any]:
     """Parks the review: the token and status on the application; the member is told
     what is missing when it is incomplete (R29), once per submission round."""
-    from staycertified.recertification.model import FelonyReview
+    from staycertified.domain.application import FelonyReview
 
     changes: dict[str, Any] = {"waiting_for": waiting, "task_token": token}
     changes["status"] = _WAIT_STATUS[waiting]
@@ -220,8 +220,8 @@ def reject(table: Table, record: ApplicationRecord, on: date) -> dict[str, Any]:
 
 def authorise(table: Table, record: ApplicationRecord, on: date) -> dict[str, Any]:
     """R31: authorised to test while the application is valid; the vendor is told."""
+    from staycertified.domain.application import ExamRecord
     from staycertified.domain.recertification import exam_authorisation
-    from staycertified.recertification.model import ExamRecord
 
     assert record.submitted_on is not None
     decided = exam_authorisation(record.submitted_on, True, _policy())

@@ -9,9 +9,9 @@ from boto3.dynamodb.conditions import Key
 from pydantic import BaseModel, ConfigDict, Field
 
 from staycertified.domain import model
+from staycertified.domain.application import ApplicationRecord
 from staycertified.domain.history import CertificationHistory
 from staycertified.domain.model import Activity, Certification, Cycle, Member
-from staycertified.recertification.model import ApplicationRecord
 from staycertified.store import keys
 from staycertified.store.badges import BADGE, Badge
 from staycertified.store.documents import DOCUMENT, StoredDocument

@@ -1,4 +1,5 @@
-"""A recertification application as stored: one item holding its whole story (R28-R33)."""
+"""A recertification application and its whole story (R28-R33): the aggregate the
+recertification workflow decides on, kept by `recertification.store` in one item."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ``POST /payments/webhook``, headers ``X-Payment-Timestamp`` and
 ``X-Payment-Signature: v1=<hex HMAC-SHA256("<timestamp>.<raw body>")>``
-(see `signature`), body::
+(see `payments.signature`), body::
 
     {"type": "payment.succeeded", "paymentId": "pay_123", "invoiceId": "INV-RMA-1-2027",
      "amount": "50.00", "currency": "USD", "paidAt": "2027-04-02T15:04:05Z"}
@@ -15,7 +15,7 @@ SIGNATURE_INVALID / TIMESTAMP_OUT_OF_TOLERANCE, 400 VALIDATION_FAILED, and the
 codes of ``staycertified.payments.service``. "Now" is the request time (R40).
 
 The route reads the raw bytes (base64 undone) and the request time, and checks
-the signature over the raw body *before* parsing it (`staycertified.api.body`:
+the signature over the raw body *before* parsing it (`staycertified.body`:
 bounded JSON, 400 BODY_* codes; a `paidAt` outside the plausible window answers
 422 PAID_AT_IMPLAUSIBLE, `payments.service.paid_instant`), so the body
 is not a validated parameter (its schema is added to the OpenAPI document by

@@ -1,4 +1,5 @@
-"""Request bodies: the one JSON parser of every HTTP route (STYLE §4, stable codes).
+"""Request bodies: the one JSON parser of every HTTP route and webhook, and of the page
+cursors a client gives back (STYLE §4, stable codes).
 
 Whatever arrives, a body is either plain, bounded JSON or a 400 with a stable
 code, before any route, model or table sees it:
