@@ -171,6 +171,18 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(groups)
 
 
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module `start` may import, directly or through others (itself included)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return seen
+
+
 def describe_cycle(graph: dict[str, set[str]], group: Iterable[str]) -> str:
     """One line per import edge inside a cycle group, for the assertion message."""
     members = set(group)

@@ -18,6 +18,7 @@ from import_graph import (
     import_cycles,
     import_graph,
     package_graph,
+    reachable,
     within,
     write_package,
 )
@@ -116,6 +117,29 @@ def test_the_layers_packages_import_each_other_one_way() -> None:
 def test_nothing_in_the_layer_outside_api_imports_api() -> None:
     graph = import_graph(LAYER, "staycertified")
     assert imports_of_the_edge(graph) == []
+
+
+def test_the_public_verification_reaches_only_the_member_store() -> None:
+    # VerifyFunction's one route (R38) reads one certification's record: what it may
+    # import is the member store and the standing decision, not the member API's
+    # use-cases and every store module behind them (cold start, STYLE 2)
+    graph = import_graph(LAYER, "staycertified")
+    found = reachable(graph, f"{API}.verification")
+    assert {"staycertified.standing", "staycertified.store.members"} <= found
+    assert sorted(m for m in found if within(m, API)) == [
+        API,
+        f"{API}.errors",
+        f"{API}.schemas",
+        f"{API}.verification",
+    ]
+    assert sorted(m for m in found if within(m, "staycertified.store")) == [
+        "staycertified.store",
+        "staycertified.store.badges",
+        "staycertified.store.documents",
+        "staycertified.store.keys",
+        "staycertified.store.members",
+        "staycertified.store.table",
+    ]
 
 
 def test_the_checks_catch_the_old_policy_domain_cycle(tmp_path: Path) -> None:

@@ -323,7 +323,7 @@ def register_member_routes(app: "APIGatewayHttpResolver") -> None:
 def register_verify_routes(app: "APIGatewayHttpResolver") -> None:
     from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-    from staycertified.api import service
+    from staycertified.api import verification as service
     from staycertified.api.schemas import VerificationOut
 
     @app.get(

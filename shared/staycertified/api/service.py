@@ -36,7 +36,6 @@ from staycertified.api.schemas import (
     PaymentOut,
     StaffMemberRecord,
     StaffPaymentIn,
-    VerificationOut,
 )
 from staycertified.domain.model import ActivitySource, Qualifies
 from staycertified.refusals import Refused
@@ -195,22 +194,6 @@ def record_staff_payment(
         return PaymentOut.model_validate(
             billing.record_staff_payment(invoice_id, body, today=today, table=table)
         )
-
-
-# ---------------------------------------------------------------- verification (R38)
-
-
-def verify(table: Table, certificate_number: str, last_name: str, today: date) -> VerificationOut:
-    """R38: only name, type, Active / Not active, original date, valid-through.
-
-    An unknown number and a wrong last name give the same 404.
-    """
-    from staycertified import standing
-    from staycertified.api import status
-
-    with _answered():
-        public = standing.verify(table, certificate_number, last_name, today, _policy())
-    return status.verification(public)
 
 
 # ---------------------------------------------------------------- CCP categories (R10, R11)

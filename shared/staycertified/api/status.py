@@ -1,4 +1,4 @@
-"""The status, activity and verification answers (R37, R38): domain values
+"""The status and activity answers (R37): domain values
 (`staycertified.standing`, `staycertified.activities`) shaped into the API's wire
 schemas, the open recertification application included (R28-R31). Pure: takes the
 member record and "today"; decides nothing.
@@ -23,7 +23,6 @@ from staycertified.api.schemas import (
     NextInvoice,
     Reason,
     RecertificationOut,
-    VerificationOut,
     money,
 )
 from staycertified.domain import compliance
@@ -34,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from staycertified.domain.decisions import NextAction as DomainNextAction
     from staycertified.domain.decisions import Reason as DomainReason
     from staycertified.domain.policy import Policy
-    from staycertified.domain.standing import PublicVerification, StandingDecision
+    from staycertified.domain.standing import StandingDecision
     from staycertified.standing import CertificationStanding
     from staycertified.store.documents import StoredDocument
     from staycertified.store.members import CertificationRecord, MemberRecord
@@ -222,17 +221,6 @@ def member_status(
         member_id=record.member.member_id,
         as_of=today,
         certifications=[certification_status(s, record.documents) for s in standings],
-    )
-
-
-def verification(public: PublicVerification) -> VerificationOut:
-    """R38: the domain's public verification value, nothing more."""
-    return VerificationOut(
-        name=public.name,
-        type=public.certification_type,
-        status=public.status,
-        original_certification_date=public.original_certification_date,
-        valid_through=public.valid_through,
     )
 
 
