@@ -80,7 +80,7 @@ def record_activity(
     if idempotency_key is not None:
         earlier = activity_store.earlier_request(table, member_id, idempotency_key, fingerprint)
         if earlier is not None:
-            return _replayed(table, member_id, cert, earlier, today, policy)
+            return _replayed(table, member_id, cert, earlier, today, policy, draft=draft)
     cycle = recording.recording_cycle(cert, draft.effective_date, today, policy)
     activity, notes = domain_activities.record_activity_noted(
         draft, cycle, today, policy, activity_id(member_id, idempotency_key)
@@ -106,9 +106,12 @@ def _replayed(
     today: date,
     policy: Policy,
     notes: Sequence[Reason] = (),
+    *,
+    draft: ActivityDraft | None = None,
 ) -> Recorded:
     """A request replayed with its Idempotency-Key: the activity the first one recorded,
-    with the rollover the first may have died before finished (R21, R16)."""
+    with the rollover the first may have died before finished (R21, R16), and the
+    warnings the first answer gave (`draft`: the replayed request, read again)."""
     if not earlier.matches:
         raise Refused(
             IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different request."
@@ -117,7 +120,27 @@ def _replayed(
     if recorded is None:  # pragma: no cover - the marker and the activity are written together
         raise Refused(IDEMPOTENCY_KEY_REUSED, "The earlier request is not visible yet.")
     credit.finish_recorded(table, member_id, cert, recorded, today, policy)
+    if draft is not None:
+        notes = _first_notes(draft, cert, recorded, today, policy)
     return Recorded(cert, recorded, _warnings(notes, recorded, cert.activities), replayed=True)
+
+
+def _first_notes(
+    draft: ActivityDraft,
+    cert: CertificationRecord,
+    recorded: Activity,
+    today: date,
+    policy: Policy,
+) -> tuple[Reason, ...]:
+    """The R11/R14 notes of the first answer: the draft assessed again against the cycle
+    the activity was recorded in (the current cycle may have moved on since, R21)."""
+    from staycertified.domain.activities import assess_activity
+
+    cycle = cert.cycle_containing(recorded.effective_date, today, policy)
+    if cycle is None:
+        return ()
+    award, _ = assess_activity(draft, cycle, today, policy)
+    return award.notes if award is not None else ()
 
 
 def _warnings(

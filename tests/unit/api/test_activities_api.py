@@ -253,3 +253,16 @@ def test_r21_a_replayed_request_finishes_the_rollover_a_crash_left_undone(table:
     )
     assert status == 201, again
     assert ended_cycle(table).advanced_on == TODAY
+
+
+def test_r11_r21_a_replay_tells_what_the_first_answer_told(table: Any) -> None:
+    """A replay answered from its key carries the first answer's warnings: the R11
+    rounding, even after the activity cured its cycle and the body would now be refused."""
+    body, headers = lapsed_member_curing(table)
+    body["quantity"] = 30.1  # counted as 30 (R11: quarter hours)
+    first = call(table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers)
+    again = call(table, "POST", "/members/M1/activities", body=body, member="M1", headers=headers)
+    assert first[0] == again[0] == 201, again
+    assert [w["code"] for w in first[1]["warnings"]] == ["QUANTITY_ROUNDED_DOWN"]
+    assert again[1]["warnings"] == first[1]["warnings"]
+    assert again[1] == first[1]
