@@ -1,12 +1,14 @@
 """Recertification applications (R28-R33): the store, the review workflow's steps,
-the routes' service, and the exam vendor's results.
+and the exam vendor's results recorded.
 
-- `model`: the application as stored (one item) and its statuses;
 - `store`: keys and conditional writes (one open application per certification, the
   fee invoice created with the application, each exam attempt once);
-- `service`: what the member and staff routes do;
 - `workflow`: the steps of `statemachines/recertification_review.asl.json`;
-- `exam`: the exam vendor's signed results (`POST /exam-results/webhook`).
+- `exam`: an exam attempt's result recorded once, the waiting review resumed (R31, R33);
+- `notices`, `uploads`: the application's notices and proof documents.
 
-The decisions are the domain's (`domain.recertification`, `domain.eligibility`).
+The application itself is `domain.application` (the aggregate, its statuses); the
+decisions are the domain's (`domain.recertification`, `domain.eligibility`). The HTTP
+edge is `api.applications` (member and staff routes) and `api.exam_webhook` (the
+vendor's signed webhook).
 """
