@@ -94,21 +94,7 @@ def update_contact(
 def search_members(table: Table, query: str) -> list[tuple[Member, list[str]]]:
     """Staff search: last name (prefix), "last first", email, member id or certificate
     number, through the indexes (never a Scan); each member with its certificate numbers."""
-    from boto3.dynamodb.conditions import Key
-
-    from staycertified.store import keys
-
-    found = []
-    for member in member_store.search_members(table, query):
-        certs = table.query(
-            KeyConditionExpression=Key("PK").eq(keys.member_pk(member.member_id))
-            & Key("SK").begins_with("CERT#"),
-            ProjectionExpression="SK, certificate_number, entity",
-        ).get("Items", [])
-        numbers = sorted(
-            str(item["certificate_number"])
-            for item in certs
-            if item.get("entity") == "Certification"
-        )
-        found.append((member, numbers))
-    return found
+    return [
+        (member, member_store.certificate_numbers(table, member.member_id))
+        for member in member_store.search_members(table, query)
+    ]

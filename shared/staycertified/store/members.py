@@ -314,6 +314,19 @@ def search_members(table: Table, query: str, *, limit: int = 25) -> list[Member]
     return list(found.values())
 
 
+def certificate_numbers(table: Table, member_id: str) -> list[str]:
+    """The member's certificate numbers, sorted: one Query of the member's partition,
+    certification items only (what the staff search lists beside each member)."""
+    items = table.query(
+        KeyConditionExpression=Key("PK").eq(keys.member_pk(member_id))
+        & Key("SK").begins_with("CERT#"),
+        ProjectionExpression="SK, certificate_number, entity",
+    ).get("Items", [])
+    return sorted(
+        str(item["certificate_number"]) for item in items if item.get("entity") == CERTIFICATION
+    )
+
+
 # ---------------------------------------------------------------- contact details
 
 
