@@ -157,26 +157,26 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
     def staff_document(
         documentId: Annotated[str, Path(pattern=DOCUMENT_ID)],
     ) -> StaffDocumentOut:
-        from datetime import timedelta
-
-        from staycertified.clock import iso_instant
-        from staycertified.domain.documents import DocumentStatus, UploadPurpose
+        from staycertified.documents.downloads import staff_download
+        from staycertified.domain.documents import UploadPurpose
         from staycertified.policy import load_policy
-        from staycertified.store import documents as store
+        from staycertified.refusals import Refused
 
         table, caller, today = _context(app)
         _require_staff(caller)
-        document = store.find_document(table, documentId)
-        if document is None:
-            raise errors.not_found("document")
-        url = expires = None
-        if document.status in (DocumentStatus.RECEIVED, DocumentStatus.ACCEPTED):
-            minutes = load_policy().documents.download_minutes.at(today)
-            params: dict[str, Any] = {"Bucket": _bucket(), "Key": document.object_key}
-            if document.version_id and document.version_id != "null":
-                params["VersionId"] = document.version_id
-            url = _s3().generate_presigned_url("get_object", Params=params, ExpiresIn=minutes * 60)
-            expires = iso_instant(_now() + timedelta(minutes=minutes))
+        try:
+            download = staff_download(
+                table,
+                documentId,
+                s3=_s3,
+                bucket=_bucket,
+                now=_now(),
+                today=today,
+                policy=load_policy(),
+            )
+        except Refused as refusal:
+            raise errors.from_refusal(refusal) from None
+        document = download.document
         audit = document.purpose == UploadPurpose.AUDIT
         return StaffDocumentOut(
             document_id=document.document_id,
@@ -194,8 +194,8 @@ def register_document_routes(app: "APIGatewayHttpResolver") -> None:
             uploaded_at=document.uploaded_at,
             decided_by=document.decided_by,
             decided_at=document.decided_at,
-            download_url=url,
-            download_expires_at=expires,
+            download_url=download.url,
+            download_expires_at=download.expires_at,
         )
 
 
