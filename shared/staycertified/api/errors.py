@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from staycertified import body, refusals, text
@@ -47,6 +49,10 @@ STATUS_BY_CODE = {
     "WRONG_AMOUNT": 422,
     "FEE_NOT_REFUNDABLE": 422,
     "PAID_AT_IMPLAUSIBLE": 422,
+    # recertification applications (staycertified.recertification.applications)
+    "APPLICATION_ALREADY_OPEN": 409,
+    "APPLICATION_NOT_SUBMITTABLE": 409,
+    "NO_DECISION_PENDING": 409,
     # the exam vendor's results (staycertified.recertification.exam)
     "AUTHORIZATION_NOT_FOUND": 404,
     "NOT_AWAITING_EXAM_RESULT": 409,
@@ -87,6 +93,15 @@ def from_refusal(refusal: refusals.Refused) -> ApiError:
     """A use-case's refusal: the status its code maps to, every reason listed."""
     items = [{"rule": r.rule, "code": r.code, "message": r.message} for r in refusal.reasons]
     return ApiError(status_of(refusal.code), refusal.code, refusal.message, items)
+
+
+@contextlib.contextmanager
+def answered() -> Iterator[None]:
+    """A use-case's refusal raised inside as its HTTP answer (`from_refusal`)."""
+    try:
+        yield
+    except refusals.Refused as refusal:
+        raise from_refusal(refusal) from None
 
 
 def from_domain(error: DomainError) -> ApiError:

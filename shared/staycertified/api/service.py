@@ -6,10 +6,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +36,6 @@ from staycertified.api.schemas import (
     StaffPaymentIn,
 )
 from staycertified.domain.model import ActivitySource, Qualifies
-from staycertified.refusals import Refused
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.service_resource import Table
@@ -53,15 +50,6 @@ def _policy() -> Any:
     return load_policy()
 
 
-@contextlib.contextmanager
-def _answered() -> Iterator[None]:
-    """A use-case's refusal as its HTTP answer (the status by its code)."""
-    try:
-        yield
-    except Refused as refusal:
-        raise errors.from_refusal(refusal) from None
-
-
 # ---------------------------------------------------------------- status (R37)
 
 
@@ -70,7 +58,7 @@ def member_status(table: Table, member_id: str, today: date) -> MemberStatus:
     from staycertified import standing
     from staycertified.api import status
 
-    with _answered():
+    with errors.answered():
         record, standings = standing.member_standing(table, member_id, today, _policy())
     return status.member_status(record, standings, today)
 
@@ -119,7 +107,7 @@ def record_activity(
 
     policy = _policy()
     draft = activity_draft(body, ActivitySource.STAFF if staff else ActivitySource.MEMBER)
-    with _answered():
+    with errors.answered():
         recorded = activities.record_activity(
             table,
             member_id,
@@ -141,7 +129,7 @@ def list_activities(table: Table, member_id: str, which: str, today: date) -> Ac
     from staycertified.api import status
 
     policy = _policy()
-    with _answered():
+    with errors.answered():
         record = members.member_record(table, member_id)
     out = [
         status.activity_out(cert, activity, today, policy)
@@ -158,7 +146,7 @@ def file_attestation(
 ) -> AttestationOut:
     from staycertified import attestations
 
-    with _answered():
+    with errors.answered():
         claim = attestations.Claim(body.points_by_category, body.signed_by, body.affirmed)
         attestation, cycle = attestations.file_attestation(
             table, member_id, body.certificate_number, claim, today, _policy()
@@ -179,7 +167,7 @@ def list_invoices(table: Table, member_id: str) -> InvoiceList:
     """R6: the member's invoices, through `staycertified.payments.service`."""
     from staycertified.payments import service as billing
 
-    with _answered():
+    with errors.answered():
         return InvoiceList.model_validate(billing.list_invoices(member_id, table=table))
 
 
@@ -190,7 +178,7 @@ def record_staff_payment(
     from staycertified.payments import service as billing
 
     body = payment.model_dump(mode="json")
-    with _answered():
+    with errors.answered():
         return PaymentOut.model_validate(
             billing.record_staff_payment(invoice_id, body, today=today, table=table)
         )
@@ -239,7 +227,7 @@ def contact_out(member: Member, changed: list[str] | None = None) -> ContactOut:
 def get_contact(table: Table, member_id: str) -> ContactOut:
     from staycertified import members
 
-    with _answered():
+    with errors.answered():
         return contact_out(members.member_record(table, member_id).member)
 
 
@@ -256,7 +244,7 @@ def update_contact(
         address = PostalAddress.model_validate(
             body.address.model_dump() | {"country": body.address.country.upper()}
         )
-    with _answered():
+    with errors.answered():
         member, changed = members.update_contact(
             table, member_id, email=body.email, address=address, changed_by=changed_by, now=now
         )
@@ -294,7 +282,7 @@ def staff_member_record(table: Table, member_id: str, today: date) -> StaffMembe
     from staycertified.store import members as member_store
 
     policy = _policy()
-    with _answered():
+    with errors.answered():
         record, standings = standing.member_standing(table, member_id, today, policy)
     activity_views = [
         status.activity_out(cert, activity, today, policy)

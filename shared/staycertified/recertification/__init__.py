@@ -1,6 +1,8 @@
 """Recertification applications (R28-R33): the store, the review workflow's steps,
 and the exam vendor's results recorded.
 
+- `applications`: the use-cases (create, read, submit, staff decisions resuming the
+  review), refusals with stable codes;
 - `store`: keys and conditional writes (one open application per certification, the
   fee invoice created with the application, each exam attempt once);
 - `workflow`: the steps of `statemachines/recertification_review.asl.json`;
