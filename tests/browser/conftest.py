@@ -89,7 +89,9 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser context (its own session storage); console errors collected
     in `page.console_errors`; a screenshot when the test fails."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(8000)
+    # Generous: a step waits only as long as it needs, and a 2-core machine busy with
+    # the rest of the suite has taken more than 8 s to render a form.
+    context.set_default_timeout(20000)
     tab = context.new_page()
     tab.console_errors = []
     tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
