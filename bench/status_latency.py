@@ -113,8 +113,24 @@ def _handler_only(sb: Any, ids: list[str], requests: int, rng: random.Random) ->
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    os.environ.setdefault("TABLE_NAME", sb.env("TABLE_NAME"))
-    table = aws.table(sb.env("TABLE_NAME"))
+    # The handler reads its settings (table, time zone, profile) from the environment
+    # the template gives ApiFunction, as in Lambda: set it for these requests only.
+    function = next(f for f in sb.functions.values() if f.logical_id == "ApiFunction")
+    saved = {name: os.environ.get(name) for name in function.environment}
+    os.environ.update(function.environment)
+    try:
+        return _timed_requests(module, aws.table(sb.env("TABLE_NAME")), sb, ids, requests, rng)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _timed_requests(
+    module: Any, table: Any, sb: Any, ids: list[str], requests: int, rng: random.Random
+) -> list[float]:
     epoch_ms = int(sb.now.timestamp() * 1000)
     timings = []
     for _ in range(requests):
