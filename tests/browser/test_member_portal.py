@@ -125,3 +125,26 @@ def test_portal_pages_have_no_serious_accessibility_violation(page: Any, site: S
         page.goto(site.url(f"/portal.html#/{route}"))
         page.locator(ready).first.wait_for()
         assert axe_violations(page) == [], dump({route: axe_violations(page)})
+
+
+# The first render of a page is committed before its effects run: the hash changed in
+# between (here the moment the main element appears) fires a hashchange no one hears yet.
+CHANGE_HASH_ON_FIRST_RENDER = """
+new MutationObserver((_, observer) => {
+  if (location.pathname.endsWith("/portal.html") && document.getElementById("main")) {
+    observer.disconnect();
+    location.hash = "#/contact";
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_page_asked_for_while_the_portal_is_still_loading_is_the_one_shown(
+    page: Any, site: Site
+) -> None:
+    sign_in(page, site, member="W1003")
+    page.add_init_script(CHANGE_HASH_ON_FIRST_RENDER)
+    page.reload()  # a whole load of the portal, on its status page
+    page.wait_for_function("location.hash === '#/contact'")
+    page.get_by_label("ZIP / postal code").wait_for()
+    assert page.locator("article.certification").count() == 0

@@ -219,6 +219,10 @@ export function useRoute(defaultRoute) {
       if (main) main.focus();
     };
     addEventListener("hashchange", onChange);
+    // The hash may have changed between the first render and this effect, when no one
+    // listened (a link followed, or an address typed, while the page was still loading).
+    const now = read();
+    if (now.join("/") !== route.join("/")) setRoute(now);
     return () => removeEventListener("hashchange", onChange);
   }, []);
   return route;
